@@ -1,0 +1,29 @@
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { createValidationPipe } from './common/validation.pipe.js';
+import type { OrionConfig } from './config/orion-config.js';
+import { FrameWsAdapter } from './gateway/frame-ws.adapter.js';
+
+export interface OrionAppOptions {
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** Builds the whole server, listening on the configured HTTP and UDP ports. */
+export async function createOrionApp(
+  config: OrionConfig,
+  options: OrionAppOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: options.logger ?? ['log', 'warn', 'error', 'fatal'],
+    cors: { origin: true },
+    abortOnError: false,
+  });
+  app.useWebSocketAdapter(new FrameWsAdapter(app));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  await app.listen(config.httpPort, config.host);
+  return app;
+}

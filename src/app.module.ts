@@ -1,0 +1,29 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ClientsModule } from './clients/clients.module.js';
+import { EventsModule } from './common/events.module.js';
+import { ConfigModule } from './config/config.module.js';
+import type { OrionConfig } from './config/orion-config.js';
+import { ClientRegistryModule } from './gateway/client-registry.module.js';
+import { GatewayModule } from './gateway/gateway.module.js';
+import { LobbiesModule } from './lobbies/lobbies.module.js';
+import { MediationModule } from './mediation/mediation.module.js';
+import { UdpModule } from './udp/udp.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: OrionConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        EventsModule,
+        ClientRegistryModule,
+        ClientsModule,
+        LobbiesModule,
+        UdpModule,
+        MediationModule,
+        GatewayModule,
+      ],
+    };
+  }
+}

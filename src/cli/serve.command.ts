@@ -1,0 +1,56 @@
+import { Logger } from '@nestjs/common';
+import { InvalidArgumentError } from 'commander';
+import { CommandRunner, Option, RootCommand } from 'nest-commander';
+import { createOrionApp } from '../app.factory.js';
+import type { OrionSettings } from '../config/orion-config.js';
+import { OrionConfig } from '../config/orion-config.js';
+import { buildConfig, SETTINGS } from '../config/settings.js';
+import { UdpListenerService } from '../udp/udp-listener.service.js';
+
+/** `orion [flags]`: starts the server and runs until SIGINT or SIGTERM. */
+@RootCommand({
+  name: 'orion',
+  description: 'Start the Orion lobby and peer-to-peer mediation server.',
+})
+export class ServeCommand extends CommandRunner {
+  async run(_args: string[], options: Partial<OrionSettings> = {}): Promise<void> {
+    const config = buildConfig(options);
+    const app = await createOrionApp(config);
+    const logger = new Logger('Orion');
+    const udpPort = app.get(UdpListenerService).port;
+    const address = app.getHttpServer().address();
+    const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+    logger.log(`Orion is serving HTTP/WebSocket on ${config.host}:${httpPort}, UDP on ${udpPort}`);
+
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    logger.log(`Received ${signal}, shutting down`);
+    await app.close();
+  }
+}
+
+// One parser method and one flag per setting, generated from the settings table so
+// that a new setting needs no code here.
+const defaults = new OrionConfig();
+for (const setting of SETTINGS) {
+  const methodName = `parse_${setting.key}`;
+  const descriptor: PropertyDescriptor = {
+    value: (raw: string) => {
+      try {
+        return setting.parse(raw);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    },
+    writable: true,
+    configurable: true,
+  };
+  Object.defineProperty(ServeCommand.prototype, methodName, descriptor);
+  Option({
+    flags: `--${setting.key} <${setting.valueName}>`,
+    description: setting.description,
+    defaultValue: defaults[setting.key],
+  })(ServeCommand.prototype, methodName, descriptor);
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { OrionEventBus } from '../common/orion-events.js';
+import { Errors } from '../common/orion-error.js';
+import { newClientId, newClientToken } from '../common/random-ids.js';
+import { CLIENT_STORE, type ClientStore } from './client-store.js';
+
+export interface RegisteredClient {
+  clientId: string;
+  token: string;
+}
+
+/** Owns client identity: issuing tokens, resolving them, and forgetting clients. */
+@Injectable()
+export class ClientsService {
+  private readonly logger = new Logger(ClientsService.name);
+
+  constructor(
+    @Inject(CLIENT_STORE) private readonly store: ClientStore,
+    private readonly events: OrionEventBus,
+  ) {}
+
+  async register(): Promise<RegisteredClient> {
+    const client = { id: newClientId(), token: newClientToken(), connectedAt: Date.now() };
+    await this.store.insert(client);
+    this.logger.log(`Client ${client.id} registered`);
+    return { clientId: client.id, token: client.token };
+  }
+
+  /** The id of the client holding `token`; a domain error when nobody does. */
+  async resolveToken(token: string): Promise<string> {
+    const client = await this.store.findByToken(token);
+    if (!client) throw Errors.clientUnregistered();
+    return client.id;
+  }
+
+  /** True only when `token` is the token issued to `clientId`. */
+  async ownsToken(clientId: string, token: string): Promise<boolean> {
+    const client = await this.store.get(clientId);
+    return client !== undefined && client.token === token;
+  }
+
+  async disconnect(clientId: string): Promise<void> {
+    const removed = await this.store.delete(clientId);
+    if (!removed) return;
+    this.logger.log(`Client ${clientId} disconnected`);
+    this.events.emit('client.disconnected', { clientId });
+  }
+
+  count(): Promise<number> {
+    return this.store.count();
+  }
+}

@@ -1,0 +1,32 @@
+import type { ClientRecord, ClientStore } from './client-store.js';
+
+export class InMemoryClientStore implements ClientStore {
+  private readonly byId = new Map<string, ClientRecord>();
+  private readonly idByToken = new Map<string, string>();
+
+  async insert(client: ClientRecord): Promise<void> {
+    this.byId.set(client.id, client);
+    this.idByToken.set(client.token, client.id);
+  }
+
+  async get(id: string): Promise<ClientRecord | undefined> {
+    return this.byId.get(id);
+  }
+
+  async findByToken(token: string): Promise<ClientRecord | undefined> {
+    const id = this.idByToken.get(token);
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+
+  async delete(id: string): Promise<ClientRecord | undefined> {
+    const client = this.byId.get(id);
+    if (!client) return undefined;
+    this.byId.delete(id);
+    this.idByToken.delete(client.token);
+    return client;
+  }
+
+  async count(): Promise<number> {
+    return this.byId.size;
+  }
+}

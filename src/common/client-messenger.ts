@@ -1,0 +1,12 @@
+import type { ServerMessages, ServerMethod } from './server-messages.js';
+
+/**
+ * Delivers server messages to clients by their internal id. Services use it without
+ * knowing which transport (or, later, which replica) holds the client's socket.
+ * Messages to one client are delivered in the order they were sent.
+ */
+export interface ClientMessenger {
+  send<M extends ServerMethod>(clientId: string, method: M, payload: ServerMessages[M]): void;
+}
+
+export const CLIENT_MESSENGER = Symbol('CLIENT_MESSENGER');

@@ -1,0 +1,74 @@
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { OrionError } from './orion-error.js';
+
+export interface ErrorBody {
+  errors: string[];
+}
+
+/**
+ * The one place HTTP errors are shaped: every failure answers `{ errors: string[] }`.
+ * Domain errors become 400 (bad input) or 409 (conflict with the server's state).
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.toResponse(exception);
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+
+  private toResponse(exception: unknown): { status: number; body: ErrorBody } {
+    if (exception instanceof OrionError) {
+      const status = exception.isInvalidInput ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
+      return { status, body: { errors: [exception.message] } };
+    }
+    if (exception instanceof HttpException) {
+      const readError = bodyReadErrorMessage(exception.cause);
+      return {
+        status: exception.getStatus(),
+        body: { errors: readError ? [readError] : messagesOf(exception) },
+      };
+    }
+    this.logger.error(`Unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: { errors: ['Something went wrong on the server.'] },
+    };
+  }
+}
+
+function messagesOf(exception: HttpException): string[] {
+  const response = exception.getResponse();
+  if (typeof response === 'object' && response !== null) {
+    const { errors, message } = response as { errors?: unknown; message?: unknown };
+    if (Array.isArray(errors)) return errors.map(String);
+    if (Array.isArray(message)) return message.map(String);
+    if (typeof message === 'string') return [message];
+  }
+  return [typeof response === 'string' ? response : exception.message];
+}
+
+const BODY_READ_ERRORS: Record<string, string> = {
+  'entity.parse.failed': 'The request body is not valid JSON.',
+  'entity.too.large': 'The request body is too large.',
+};
+
+/** A friendly message for errors raised while reading the body (body-parser's `type`). */
+function bodyReadErrorMessage(cause: unknown): string | undefined {
+  if (cause instanceof URIError) return 'The request path is malformed.';
+  const type = (cause as { type?: unknown } | null | undefined)?.type;
+  if (typeof type !== 'string') return undefined;
+  return BODY_READ_ERRORS[type] ?? 'The request body could not be read.';
+}

@@ -1,0 +1,64 @@
+/**
+ * Domain failures raised by services. Each transport maps them once: HTTP turns the
+ * kind into 400 or 409 with `{ errors: [message] }`, WebSocket and UDP drop them.
+ */
+export type OrionErrorCode =
+  | 'CLIENT_UNREGISTERED'
+  | 'ALREADY_IN_LOBBY'
+  | 'NOT_IN_LOBBY'
+  | 'LOBBY_NOT_FOUND'
+  | 'LOBBY_LOCKED'
+  | 'LOBBY_FULL'
+  | 'NAME_TAKEN'
+  | 'NOT_HOST'
+  | 'TOO_FEW_MEMBERS'
+  | 'MEDIATION_UNDERWAY'
+  | 'NO_MEDIATION'
+  | 'LOBBY_ID_EXHAUSTED';
+
+/** Codes that describe bad input rather than a conflict with the server's state. */
+const INVALID_INPUT_CODES: ReadonlySet<OrionErrorCode> = new Set(['CLIENT_UNREGISTERED']);
+
+export class OrionError extends Error {
+  constructor(
+    readonly code: OrionErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OrionError';
+  }
+
+  get isInvalidInput(): boolean {
+    return INVALID_INPUT_CODES.has(this.code);
+  }
+}
+
+export const Errors = {
+  clientUnregistered: () =>
+    new OrionError('CLIENT_UNREGISTERED', 'The client is unregistered. Try reconnecting.'),
+  alreadyInLobby: () =>
+    new OrionError('ALREADY_IN_LOBBY', 'The client is already in a lobby. Leave it first.'),
+  notInLobby: () => new OrionError('NOT_IN_LOBBY', 'The client is not a member of that lobby.'),
+  lobbyNotFound: () => new OrionError('LOBBY_NOT_FOUND', 'The lobby does not exist.'),
+  lobbyLocked: () =>
+    new OrionError(
+      'LOBBY_LOCKED',
+      'The lobby is locked while peer-to-peer mediation is underway. Try again later.',
+    ),
+  lobbyFull: () => new OrionError('LOBBY_FULL', 'The lobby is full.'),
+  nameTaken: () =>
+    new OrionError('NAME_TAKEN', 'That name is already taken in this lobby. Pick another.'),
+  notHost: () =>
+    new OrionError('NOT_HOST', 'Only the host of the lobby can start peer-to-peer mediation.'),
+  tooFewMembers: () =>
+    new OrionError(
+      'TOO_FEW_MEMBERS',
+      'Peer-to-peer mediation needs at least 2 members in the lobby.',
+    ),
+  mediationUnderway: () =>
+    new OrionError('MEDIATION_UNDERWAY', 'Peer-to-peer mediation is already underway.'),
+  noMediation: () =>
+    new OrionError('NO_MEDIATION', 'No peer-to-peer mediation is underway for that lobby.'),
+  lobbyIdExhausted: () =>
+    new OrionError('LOBBY_ID_EXHAUSTED', 'No free lobby code could be found. Try again.'),
+} as const;

@@ -1,0 +1,83 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { isIP } from 'node:net';
+import { OrionConfig, type OrionSettings } from './orion-config.js';
+
+/** Describes one setting for the command line: its flag, help text and parser. */
+export interface SettingDefinition {
+  key: keyof OrionSettings;
+  valueName: string;
+  description: string;
+  parse: (raw: string) => OrionSettings[keyof OrionSettings];
+}
+
+function integerIn(min: number, max: number) {
+  return (raw: string): number => {
+    const trimmed = raw.trim();
+    if (!/^\d+$/.test(trimmed)) throw new Error(`expected a whole number from ${min} to ${max}`);
+    const value = Number(trimmed);
+    if (value < min || value > max)
+      throw new Error(`expected a whole number from ${min} to ${max}`);
+    return value;
+  };
+}
+
+function ipAddress(raw: string): string {
+  const trimmed = raw.trim();
+  if (isIP(trimmed) === 0) throw new Error('expected an IPv4 or IPv6 address');
+  return trimmed;
+}
+
+const port = integerIn(0, 65_535);
+const timerMs = integerIn(1, 2_147_483_647);
+
+export const SETTINGS: readonly SettingDefinition[] = [
+  {
+    key: 'host',
+    valueName: 'address',
+    description: 'address the HTTP/WebSocket server and the UDP socket bind to',
+    parse: ipAddress,
+  },
+  {
+    key: 'httpPort',
+    valueName: 'port',
+    description: 'port for HTTP requests and WebSocket upgrades (0 picks a free one)',
+    parse: port,
+  },
+  {
+    key: 'udpPort',
+    valueName: 'port',
+    description: 'port receiving ptpMediation_connect datagrams (0 picks a free one)',
+    parse: port,
+  },
+  {
+    key: 'ptpmServerConnectTimeoutMs',
+    valueName: 'ms',
+    description: "how long mediation waits for every member's UDP packet",
+    parse: timerMs,
+  },
+  {
+    key: 'ptpmConnectRequestIntervalMs',
+    valueName: 'ms',
+    description: 'how often ptpMediation_send is repeated to members not yet heard from',
+    parse: timerMs,
+  },
+  {
+    key: 'ptpmConnectTimeoutMs',
+    valueName: 'ms',
+    description: 'how long mediation waits for every member to report its peer connections',
+    parse: timerMs,
+  },
+];
+
+/** Builds and validates the config from explicit values, filling in the defaults. */
+export function buildConfig(values: Partial<OrionSettings> = {}): OrionConfig {
+  const config = plainToInstance(OrionConfig, { ...new OrionConfig(), ...values });
+  const errors = validateSync(config);
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new Error(`Invalid setting ${first.property}: ${reason}`);
+  }
+  return config;
+}

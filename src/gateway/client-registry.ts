@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { WebSocket } from 'ws';
+import type { ClientMessenger } from '../common/client-messenger.js';
+import { encodeFrame } from '../common/frame-codec.js';
+import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+
+/**
+ * The live WebSocket of each connected client, by internal client id. It is the
+ * in-process {@link ClientMessenger}: a message for a client without an open socket
+ * is dropped, since that client is gone.
+ */
+@Injectable()
+export class ClientRegistry implements ClientMessenger {
+  private readonly logger = new Logger(ClientRegistry.name);
+  private readonly socketsById = new Map<string, WebSocket>();
+  private readonly idsBySocket = new WeakMap<WebSocket, string>();
+
+  attach(clientId: string, socket: WebSocket): void {
+    this.socketsById.set(clientId, socket);
+    this.idsBySocket.set(socket, clientId);
+  }
+
+  /** Forgets the socket and returns the id of the client it carried. */
+  detach(socket: WebSocket): string | undefined {
+    const clientId = this.idsBySocket.get(socket);
+    if (clientId === undefined) return undefined;
+    this.idsBySocket.delete(socket);
+    if (this.socketsById.get(clientId) === socket) this.socketsById.delete(clientId);
+    return clientId;
+  }
+
+  clientIdOf(socket: WebSocket): string | undefined {
+    return this.idsBySocket.get(socket);
+  }
+
+  send<M extends ServerMethod>(clientId: string, method: M, payload: ServerMessages[M]): void {
+    const socket = this.socketsById.get(clientId);
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(encodeFrame(method, payload), (error) => {
+      if (error) this.logger.warn(`Could not send ${method} to client ${clientId}`);
+    });
+  }
+
+  get size(): number {
+    return this.socketsById.size;
+  }
+}

@@ -1,0 +1,84 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+} from '@nestjs/websockets';
+import type { ClassConstructor } from 'class-transformer';
+import type { WebSocket } from 'ws';
+import { ClientsService } from '../clients/clients.service.js';
+import { validatePayload } from '../common/validate-payload.js';
+import { TokenOnlyDto } from '../lobbies/dto/token-only.dto.js';
+import { LobbiesService } from '../lobbies/lobbies.service.js';
+import { MediationService } from '../mediation/mediation.service.js';
+import { ClientRegistry } from './client-registry.js';
+import { ChatMessageDto } from './dto/chat-message.dto.js';
+
+/**
+ * The WebSocket edge: registers clients on connect, releases them on close, and turns
+ * client messages into service calls. Invalid messages are dropped without a reply.
+ */
+@WebSocketGateway()
+export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(OrionGateway.name);
+
+  constructor(
+    private readonly registry: ClientRegistry,
+    private readonly clients: ClientsService,
+    private readonly lobbies: LobbiesService,
+    private readonly mediation: MediationService,
+  ) {}
+
+  async handleConnection(socket: WebSocket): Promise<void> {
+    const { clientId, token } = await this.clients.register();
+    if (socket.readyState !== socket.OPEN) {
+      await this.clients.disconnect(clientId);
+      return;
+    }
+    this.registry.attach(clientId, socket);
+    this.registry.send(clientId, 'client_registered', { token });
+  }
+
+  async handleDisconnect(socket: WebSocket): Promise<void> {
+    const clientId = this.registry.detach(socket);
+    if (clientId !== undefined) await this.clients.disconnect(clientId);
+  }
+
+  @SubscribeMessage('lobby_messaging_send')
+  async onChat(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
+    await this.authorized(socket, ChatMessageDto, body, (clientId, message) =>
+      this.lobbies.chat(clientId, message.lobbyId, message.message),
+    );
+  }
+
+  @SubscribeMessage('ptpMediation_peersConnection_success')
+  async onPeersConnected(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
+    await this.authorized(socket, TokenOnlyDto, body, (clientId) =>
+      this.mediation.reportPeersConnected(clientId),
+    );
+  }
+
+  /**
+   * Runs `action` only for a valid payload whose token belongs to this very socket.
+   * Everything else, including domain errors, is dropped as the protocol asks.
+   */
+  private async authorized<T extends { token: string }>(
+    socket: WebSocket,
+    dto: ClassConstructor<T>,
+    body: unknown,
+    action: (clientId: string, message: T) => Promise<void>,
+  ): Promise<void> {
+    const clientId = this.registry.clientIdOf(socket);
+    const message = validatePayload(dto, body);
+    if (clientId === undefined || !message) return;
+    if (!(await this.clients.ownsToken(clientId, message.token))) return;
+    try {
+      await action(clientId, message);
+    } catch (error) {
+      this.logger.verbose(`Dropped a message from client ${clientId}: ${(error as Error).message}`);
+    }
+  }
+}

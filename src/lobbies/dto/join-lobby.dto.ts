@@ -1,0 +1,9 @@
+import { IsClientToken, IsDisplayName } from './validation-rules.js';
+
+export class JoinLobbyDto {
+  @IsClientToken()
+  token: string;
+
+  @IsDisplayName('peerName')
+  peerName: string;
+}

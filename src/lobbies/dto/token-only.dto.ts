@@ -1,0 +1,7 @@
+import { IsClientToken } from './validation-rules.js';
+
+/** A body that carries nothing but the caller's token. */
+export class TokenOnlyDto {
+  @IsClientToken()
+  token: string;
+}

@@ -1,0 +1,20 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+
+/** Word characters and spaces, 1..50 long, not starting with a space. */
+export const DISPLAY_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_ ]{0,49}$/;
+
+export const IsDisplayName = (field: string) =>
+  applyDecorators(
+    IsString({ message: `${field} must be a string.` }),
+    Matches(DISPLAY_NAME_PATTERN, {
+      message: `${field} must be 1 to 50 letters, digits, underscores or spaces, and cannot start with a space.`,
+    }),
+  );
+
+export const IsClientToken = () =>
+  applyDecorators(
+    IsString({ message: 'token must be a string.' }),
+    IsNotEmpty({ message: 'token must not be empty.' }),
+    MaxLength(256, { message: 'token is too long.' }),
+  );

@@ -1,0 +1,66 @@
+import type { Lobby } from './lobby.js';
+import type { LobbyStore } from './lobby-store.js';
+
+/** Process-local lobby state. Records are copied in and out so callers never share them. */
+export class InMemoryLobbyStore implements LobbyStore {
+  private readonly lobbies = new Map<string, Lobby>();
+  private readonly lobbyIdByMember = new Map<string, string>();
+
+  async insert(lobby: Lobby): Promise<boolean> {
+    if (this.lobbies.has(lobby.id)) return false;
+    this.write(lobby);
+    return true;
+  }
+
+  async get(id: string): Promise<Lobby | undefined> {
+    return copy(this.lobbies.get(id));
+  }
+
+  async findByMember(clientId: string): Promise<Lobby | undefined> {
+    const lobbyId = this.lobbyIdByMember.get(clientId);
+    return lobbyId === undefined ? undefined : copy(this.lobbies.get(lobbyId));
+  }
+
+  async listPublic(): Promise<Lobby[]> {
+    return [...this.lobbies.values()].filter((lobby) => lobby.isPublic).map((l) => copy(l)!);
+  }
+
+  async update(id: string, change: (current: Lobby) => Lobby): Promise<Lobby | undefined> {
+    const current = this.lobbies.get(id);
+    if (!current) return undefined;
+    const next = change(copy(current)!);
+    this.unindex(current);
+    this.write(next);
+    return copy(next);
+  }
+
+  async delete(id: string): Promise<Lobby | undefined> {
+    const lobby = this.lobbies.get(id);
+    if (!lobby) return undefined;
+    this.lobbies.delete(id);
+    this.unindex(lobby);
+    return lobby;
+  }
+
+  async count(): Promise<number> {
+    return this.lobbies.size;
+  }
+
+  private write(lobby: Lobby): void {
+    const stored = copy(lobby)!;
+    this.lobbies.set(stored.id, stored);
+    for (const member of stored.members) this.lobbyIdByMember.set(member.clientId, stored.id);
+  }
+
+  private unindex(lobby: Lobby): void {
+    for (const member of lobby.members) {
+      if (this.lobbyIdByMember.get(member.clientId) === lobby.id) {
+        this.lobbyIdByMember.delete(member.clientId);
+      }
+    }
+  }
+}
+
+function copy(lobby: Lobby | undefined): Lobby | undefined {
+  return lobby && { ...lobby, members: lobby.members.map((member) => ({ ...member })) };
+}

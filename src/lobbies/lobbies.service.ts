@@ -1,0 +1,178 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
+import { OnOrionEvent, OrionEventBus, type OrionEvents } from '../common/orion-events.js';
+import { Errors } from '../common/orion-error.js';
+import { newLobbyId } from '../common/random-ids.js';
+import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+import type {
+  CreateLobbyResponse,
+  JoinLobbyResponse,
+  ListLobbiesResponse,
+} from './dto/lobby-responses.js';
+import { hostOf, memberOf, type Lobby } from './lobby.js';
+import { LOBBY_STORE, type LobbyStore } from './lobby-store.js';
+
+const LOBBY_ID_ATTEMPTS = 20;
+export const MIN_MEDIATION_MEMBERS = 2;
+
+export interface CreateLobbyCommand {
+  hostName: string;
+  lobbyName: string;
+  isPublic: boolean;
+  maxMembers: number;
+}
+
+/** Owns the lobby rules: who may create, join, chat in, lock and close a lobby. */
+@Injectable()
+export class LobbiesService {
+  private readonly logger = new Logger(LobbiesService.name);
+
+  constructor(
+    @Inject(LOBBY_STORE) private readonly store: LobbyStore,
+    @Inject(CLIENT_MESSENGER) private readonly messenger: ClientMessenger,
+    private readonly events: OrionEventBus,
+  ) {}
+
+  async listPublic(): Promise<ListLobbiesResponse> {
+    const lobbies = await this.store.listPublic();
+    return {
+      lobbies: lobbies
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((lobby) => ({
+          name: lobby.name,
+          id: lobby.id,
+          currentMembers: lobby.members.length,
+          maxMembers: lobby.maxMembers,
+        })),
+    };
+  }
+
+  async create(clientId: string, command: CreateLobbyCommand): Promise<CreateLobbyResponse> {
+    if (await this.store.findByMember(clientId)) throw Errors.alreadyInLobby();
+    for (let attempt = 0; attempt < LOBBY_ID_ATTEMPTS; attempt++) {
+      const lobby: Lobby = {
+        id: newLobbyId(),
+        name: command.lobbyName,
+        isPublic: command.isPublic,
+        maxMembers: command.maxMembers,
+        hostId: clientId,
+        members: [{ clientId, name: command.hostName }],
+        locked: false,
+        createdAt: Date.now(),
+      };
+      if (await this.store.insert(lobby)) {
+        this.logger.log(`Lobby ${lobby.id} created by client ${clientId}`);
+        return { lobbyName: lobby.name, lobbyId: lobby.id };
+      }
+    }
+    throw Errors.lobbyIdExhausted();
+  }
+
+  async join(clientId: string, rawLobbyId: string, peerName: string): Promise<JoinLobbyResponse> {
+    if (await this.store.findByMember(clientId)) throw Errors.alreadyInLobby();
+    const lobbyId = normalizeLobbyId(rawLobbyId);
+    const joined = await this.store.update(lobbyId, (lobby) => {
+      if (lobby.locked) throw Errors.lobbyLocked();
+      if (lobby.members.length >= lobby.maxMembers) throw Errors.lobbyFull();
+      if (lobby.members.some((member) => member.name === peerName)) throw Errors.nameTaken();
+      return { ...lobby, members: [...lobby.members, { clientId, name: peerName }] };
+    });
+    if (!joined) throw Errors.lobbyNotFound();
+    this.logger.log(`Client ${clientId} joined lobby ${lobbyId}`);
+
+    const others = joined.members.filter((member) => member.clientId !== clientId);
+    this.sendTo(others, 'lobby_peerConnect', { lobbyId, peerName });
+    return {
+      lobbyId,
+      lobbyName: joined.name,
+      lobbyMembers: joined.members.map((member) => member.name),
+      host: hostOf(joined).name,
+    };
+  }
+
+  async chat(clientId: string, rawLobbyId: string, message: string): Promise<void> {
+    const lobby = await this.store.get(normalizeLobbyId(rawLobbyId));
+    const sender = lobby && memberOf(lobby, clientId);
+    if (!lobby || !sender) throw Errors.notInLobby();
+    this.sendTo(lobby.members, 'lobby_messaging_received', {
+      lobbyId: lobby.id,
+      message: { timestamp: Date.now(), senderName: sender.name, message },
+    });
+  }
+
+  async get(lobbyId: string): Promise<Lobby | undefined> {
+    return this.store.get(normalizeLobbyId(lobbyId));
+  }
+
+  /** The lobby `clientId` is a member of, if any. */
+  lobbyOf(clientId: string): Promise<Lobby | undefined> {
+    return this.store.findByMember(clientId);
+  }
+
+  /** Locks the lobby for mediation, if `clientId` is its host and it can mediate. */
+  async lockForMediation(clientId: string, rawLobbyId: string): Promise<Lobby> {
+    const locked = await this.store.update(normalizeLobbyId(rawLobbyId), (lobby) => {
+      if (lobby.hostId !== clientId) throw Errors.notHost();
+      if (lobby.locked) throw Errors.mediationUnderway();
+      if (lobby.members.length < MIN_MEDIATION_MEMBERS) throw Errors.tooFewMembers();
+      return { ...lobby, locked: true };
+    });
+    if (!locked) throw Errors.lobbyNotFound();
+    return locked;
+  }
+
+  async unlock(lobbyId: string): Promise<void> {
+    await this.store.update(lobbyId, (lobby) => ({ ...lobby, locked: false }));
+  }
+
+  /** Closes the lobby: every member still present hears `lobby_closed`. */
+  async close(lobbyId: string, why: string): Promise<void> {
+    const lobby = await this.store.delete(lobbyId);
+    if (!lobby) return;
+    this.logger.log(`Lobby ${lobbyId} closed: ${why}`);
+    this.sendTo(lobby.members, 'lobby_closed', { lobbyId: lobby.id, lobbyName: lobby.name });
+    this.events.emit('lobby.closed', { lobbyId: lobby.id });
+  }
+
+  @OnOrionEvent('client.disconnected')
+  async onClientDisconnected({ clientId }: OrionEvents['client.disconnected']): Promise<void> {
+    const lobby = await this.store.findByMember(clientId);
+    if (!lobby) return;
+    if (lobby.hostId === clientId) {
+      await this.close(lobby.id, `host ${clientId} left`);
+      return;
+    }
+    const leaving = memberOf(lobby, clientId)!;
+    const remaining = await this.store.update(lobby.id, (current) => ({
+      ...current,
+      members: current.members.filter((member) => member.clientId !== clientId),
+    }));
+    if (!remaining) return;
+    this.logger.log(`Client ${clientId} left lobby ${lobby.id}`);
+    this.sendTo(remaining.members, 'lobby_peerDisconnect', {
+      lobbyId: lobby.id,
+      peerName: leaving.name,
+    });
+    this.events.emit('lobby.memberLeft', {
+      lobbyId: lobby.id,
+      clientId,
+      peerName: leaving.name,
+    });
+  }
+
+  count(): Promise<number> {
+    return this.store.count();
+  }
+
+  private sendTo<M extends ServerMethod>(
+    members: readonly { clientId: string }[],
+    method: M,
+    payload: ServerMessages[M],
+  ): void {
+    for (const member of members) this.messenger.send(member.clientId, method, payload);
+  }
+}
+
+export function normalizeLobbyId(raw: string): string {
+  return raw.trim().toUpperCase();
+}

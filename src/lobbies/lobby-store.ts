@@ -1,0 +1,24 @@
+import type { Lobby } from './lobby.js';
+
+/**
+ * Lobby state, injected by {@link LOBBY_STORE}. Each write is atomic on its own: a
+ * shared store implements `update` as compare-and-set, so rules checked inside the
+ * change function hold even when replicas race.
+ */
+export interface LobbyStore {
+  /** Adds the lobby unless its id is taken; false when it is. */
+  insert(lobby: Lobby): Promise<boolean>;
+  get(id: string): Promise<Lobby | undefined>;
+  /** The lobby a client is a member of, if any. */
+  findByMember(clientId: string): Promise<Lobby | undefined>;
+  listPublic(): Promise<Lobby[]>;
+  /**
+   * Replaces the lobby with `change(current)`. `change` may throw to refuse; nothing
+   * is written then. Returns undefined when the lobby does not exist.
+   */
+  update(id: string, change: (current: Lobby) => Lobby): Promise<Lobby | undefined>;
+  delete(id: string): Promise<Lobby | undefined>;
+  count(): Promise<number>;
+}
+
+export const LOBBY_STORE = Symbol('LOBBY_STORE');

@@ -1,0 +1,177 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ClientsService } from '../clients/clients.service.js';
+import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
+import { OnOrionEvent, type OrionEvents } from '../common/orion-events.js';
+import { Errors } from '../common/orion-error.js';
+import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+import { OrionConfig } from '../config/orion-config.js';
+import { LobbiesService } from '../lobbies/lobbies.service.js';
+import type { LobbyMember } from '../lobbies/lobby.js';
+import { UdpListenerService } from '../udp/udp-listener.service.js';
+import {
+  everyoneConnected,
+  membersNotHeardFrom,
+  peersFor,
+  recordConnected,
+  recordEndpoint,
+  startMediation,
+  type Mediation,
+  type MediationPhase,
+} from './mediation.js';
+import { MEDIATION_STORE, type MediationStore } from './mediation-store.js';
+import { PhaseTimers } from './phase-timers.js';
+
+export const ABORT_REASONS = {
+  udpTimeout: 'Timed out waiting for every peer to send its UDP packet to the server.',
+  connectTimeout: 'Timed out waiting for every peer to connect to its peers.',
+  memberLeft: (peerName: string) => `${peerName} left the lobby.`,
+} as const;
+
+/**
+ * Runs peer-to-peer mediation, one state machine per lobby (see the table in
+ * mediation.ts): collects each member's public UDP endpoint, hands out the peers to
+ * punch to, and waits for everyone to report success. Owns every timer it starts.
+ */
+@Injectable()
+export class MediationService implements OnApplicationShutdown {
+  private readonly logger = new Logger(MediationService.name);
+  private readonly timers = new PhaseTimers();
+
+  constructor(
+    @Inject(MEDIATION_STORE) private readonly store: MediationStore,
+    @Inject(CLIENT_MESSENGER) private readonly messenger: ClientMessenger,
+    private readonly lobbies: LobbiesService,
+    private readonly clients: ClientsService,
+    private readonly udp: UdpListenerService,
+    private readonly config: OrionConfig,
+  ) {}
+
+  /** The host starts mediation: the lobby locks and every member is asked for a packet. */
+  async start(clientId: string, lobbyId: string): Promise<void> {
+    const lobby = await this.lobbies.lockForMediation(clientId, lobbyId);
+    const mediation = startMediation(lobby.id, lobby.hostId, lobby.members);
+    if (!(await this.store.insert(mediation))) {
+      await this.lobbies.unlock(lobby.id);
+      throw Errors.mediationUnderway();
+    }
+    this.logger.log(`Mediation started in lobby ${lobby.id} (${lobby.members.length} members)`);
+    this.enterCollecting(mediation);
+  }
+
+  async reportPeersConnected(clientId: string): Promise<void> {
+    const lobby = await this.lobbies.lobbyOf(clientId);
+    if (!lobby) throw Errors.noMediation();
+    const updated = await this.store.update(lobby.id, (current) =>
+      recordConnected(current, clientId),
+    );
+    if (!updated) throw Errors.noMediation();
+    if (everyoneConnected(updated)) await this.succeed(updated);
+  }
+
+  @OnOrionEvent('udp.connect')
+  async onUdpConnect({ token, ip, port }: OrionEvents['udp.connect']): Promise<void> {
+    const clientId = await this.clients.resolveToken(token).catch(() => undefined);
+    if (clientId === undefined) return;
+    const lobby = await this.lobbies.lobbyOf(clientId);
+    if (!lobby) return;
+    const updated = await this.store.update(lobby.id, (current) =>
+      recordEndpoint(current, clientId, { ip, port }),
+    );
+    if (!updated) return;
+    this.logger.log(`Mediation in lobby ${lobby.id}: UDP endpoint of client ${clientId} captured`);
+    if (updated.phase === 'connecting') this.enterConnecting(updated);
+  }
+
+  @OnOrionEvent('lobby.memberLeft')
+  async onMemberLeft({ lobbyId, peerName }: OrionEvents['lobby.memberLeft']): Promise<void> {
+    await this.abort(lobbyId, ABORT_REASONS.memberLeft(peerName));
+  }
+
+  @OnOrionEvent('lobby.closed')
+  async onLobbyClosed({ lobbyId }: OrionEvents['lobby.closed']): Promise<void> {
+    this.timers.clear(lobbyId);
+    if (await this.store.delete(lobbyId)) {
+      this.logger.log(`Mediation in lobby ${lobbyId} ended: the lobby closed`);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.timers.clearAll();
+  }
+
+  /** How many mediations hold timers; zero when none is running. */
+  get activeTimerCount(): number {
+    return this.timers.size;
+  }
+
+  private enterCollecting(mediation: Mediation): void {
+    const { lobbyId } = mediation;
+    this.timers.arm(lobbyId, 'collecting', {
+      timeoutMs: this.config.ptpmServerConnectTimeoutMs,
+      onTimeout: () =>
+        this.run(lobbyId, 'collecting', () => this.abort(lobbyId, ABORT_REASONS.udpTimeout)),
+      intervalMs: this.config.ptpmConnectRequestIntervalMs,
+      onTick: () => this.run(lobbyId, 'collecting', () => this.remind(lobbyId)),
+    });
+    this.askForPackets(mediation.members);
+  }
+
+  private enterConnecting(mediation: Mediation): void {
+    const { lobbyId } = mediation;
+    this.timers.arm(lobbyId, 'connecting', {
+      timeoutMs: this.config.ptpmConnectTimeoutMs,
+      onTimeout: () =>
+        this.run(lobbyId, 'connecting', () => this.abort(lobbyId, ABORT_REASONS.connectTimeout)),
+    });
+    this.logger.log(`Mediation in lobby ${lobbyId}: every endpoint captured, peers connecting`);
+    for (const member of mediation.members) {
+      this.send([member], 'ptpMediation_peersConnection_start', {
+        peers: peersFor(mediation, member.clientId),
+      });
+    }
+  }
+
+  private async remind(lobbyId: string): Promise<void> {
+    const mediation = await this.store.get(lobbyId);
+    if (mediation?.phase !== 'collecting') return;
+    this.askForPackets(membersNotHeardFrom(mediation));
+  }
+
+  private async succeed(mediation: Mediation): Promise<void> {
+    const { lobbyId } = mediation;
+    this.timers.clear(lobbyId);
+    if (!(await this.store.delete(lobbyId))) return;
+    this.logger.log(`Mediation in lobby ${lobbyId} succeeded`);
+    this.send(mediation.members, 'ptpMediation_success', {});
+    await this.lobbies.close(lobbyId, 'mediation succeeded');
+  }
+
+  private async abort(lobbyId: string, abortReason: string): Promise<void> {
+    this.timers.clear(lobbyId);
+    if (!(await this.store.delete(lobbyId))) return;
+    this.logger.log(`Mediation in lobby ${lobbyId} aborted: ${abortReason}`);
+    await this.lobbies.unlock(lobbyId);
+    const lobby = await this.lobbies.get(lobbyId);
+    if (lobby) this.send(lobby.members, 'ptpMediation_aborted', { abortReason });
+  }
+
+  private askForPackets(members: readonly LobbyMember[]): void {
+    this.send(members, 'ptpMediation_send', { port: this.udp.port });
+  }
+
+  /** Runs a timer's work only while its phase is still the armed one, and never throws. */
+  private run(lobbyId: string, phase: MediationPhase, work: () => Promise<void>): void {
+    if (this.timers.phaseOf(lobbyId) !== phase) return;
+    work().catch((error: Error) =>
+      this.logger.error(`Mediation timer for lobby ${lobbyId} failed: ${error.message}`),
+    );
+  }
+
+  private send<M extends ServerMethod>(
+    members: readonly LobbyMember[],
+    method: M,
+    payload: ServerMessages[M],
+  ): void {
+    for (const member of members) this.messenger.send(member.clientId, method, payload);
+  }
+}

@@ -1,0 +1,98 @@
+import type { PeerEndpoint } from '../common/server-messages.js';
+import type { LobbyMember } from '../lobbies/lobby.js';
+
+/**
+ * The phases of one lobby's mediation. A mediation that succeeds or aborts is deleted,
+ * so "ended" is the absence of a record.
+ *
+ * | phase        | event                         | next                                   |
+ * |--------------|-------------------------------|----------------------------------------|
+ * | (none)       | host starts                   | collecting: ptpMediation_send to all   |
+ * | collecting   | first UDP packet of a member  | collecting, or connecting when all in  |
+ * | collecting   | reminder tick                 | collecting: ptpMediation_send to those missing |
+ * | collecting   | collect timeout               | ended: ptpMediation_aborted            |
+ * | connecting   | member reports success        | connecting, or ended: ptpMediation_success + lobby_closed |
+ * | connecting   | connect timeout               | ended: ptpMediation_aborted            |
+ * | any          | a member leaves               | ended: ptpMediation_aborted, lobby unlocked |
+ * | any          | the lobby closes              | ended silently                         |
+ *
+ * Repeated or late UDP packets and success reports outside `connecting` change nothing.
+ */
+export type MediationPhase = 'collecting' | 'connecting';
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export interface Mediation {
+  lobbyId: string;
+  hostId: string;
+  /** The lobby's members when mediation started, in join order, host first. */
+  members: LobbyMember[];
+  phase: MediationPhase;
+  /** Public UDP endpoint of each member heard from, by client id. */
+  endpoints: Record<string, Endpoint>;
+  /** Members who reported that they reached all their peers. */
+  connected: string[];
+  startedAt: number;
+}
+
+export function startMediation(lobbyId: string, hostId: string, members: LobbyMember[]): Mediation {
+  return {
+    lobbyId,
+    hostId,
+    members,
+    phase: 'collecting',
+    endpoints: {},
+    connected: [],
+    startedAt: Date.now(),
+  };
+}
+
+/** Records a member's endpoint; undefined when the packet changes nothing. */
+export function recordEndpoint(
+  mediation: Mediation,
+  clientId: string,
+  endpoint: Endpoint,
+): Mediation | undefined {
+  if (mediation.phase !== 'collecting' || clientId in mediation.endpoints) return undefined;
+  if (!isMember(mediation, clientId)) return undefined;
+  const endpoints = { ...mediation.endpoints, [clientId]: endpoint };
+  const everyoneHeard = mediation.members.every((member) => member.clientId in endpoints);
+  return { ...mediation, endpoints, phase: everyoneHeard ? 'connecting' : 'collecting' };
+}
+
+/** Records a member's success report; undefined when it changes nothing. */
+export function recordConnected(mediation: Mediation, clientId: string): Mediation | undefined {
+  if (mediation.phase !== 'connecting' || mediation.connected.includes(clientId)) return undefined;
+  if (!isMember(mediation, clientId)) return undefined;
+  return { ...mediation, connected: [...mediation.connected, clientId] };
+}
+
+export function everyoneConnected(mediation: Mediation): boolean {
+  return mediation.members.every((member) => mediation.connected.includes(member.clientId));
+}
+
+export function membersNotHeardFrom(mediation: Mediation): LobbyMember[] {
+  return mediation.members.filter((member) => !(member.clientId in mediation.endpoints));
+}
+
+/**
+ * Who each member must reach directly: the host gets every other member in join
+ * order, every other member gets the host.
+ */
+export function peersFor(mediation: Mediation, clientId: string): PeerEndpoint[] {
+  const toPeer = (member: LobbyMember): PeerEndpoint => ({
+    ...mediation.endpoints[member.clientId],
+    name: member.name,
+  });
+  if (clientId === mediation.hostId) {
+    return mediation.members.filter((member) => member.clientId !== clientId).map(toPeer);
+  }
+  return mediation.members.filter((member) => member.clientId === mediation.hostId).map(toPeer);
+}
+
+function isMember(mediation: Mediation, clientId: string): boolean {
+  return mediation.members.some((member) => member.clientId === clientId);
+}

@@ -1,0 +1,74 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { decodeFrame } from '../common/frame-codec.js';
+import { OrionEventBus } from '../common/orion-events.js';
+import { validatePayload } from '../common/validate-payload.js';
+import { OrionConfig } from '../config/orion-config.js';
+import { UdpConnectDto } from './dto/udp-connect.dto.js';
+import { normalizeSourceAddress } from './source-address.js';
+
+/** Datagrams larger than this cannot be a `ptpMediation_connect` and are not decoded. */
+export const MAX_DATAGRAM_BYTES = 1024;
+const CONNECT_METHOD = 'ptpMediation_connect';
+
+/**
+ * Owns the UDP socket. Each well-formed `ptpMediation_connect` datagram becomes a
+ * `udp.connect` event carrying the sender's public address; anything else is ignored.
+ */
+@Injectable()
+export class UdpListenerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(UdpListenerService.name);
+  private socket: Socket | undefined;
+
+  constructor(
+    private readonly config: OrionConfig,
+    private readonly events: OrionEventBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { host, udpPort } = this.config;
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    socket.on('message', (datagram, remote) => this.onDatagram(datagram, remote));
+    socket.on('error', (error) => this.logger.error(`UDP socket error: ${error.message}`));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(udpPort, host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    this.socket = socket;
+    this.logger.log(`Listening for UDP on ${host}:${this.port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  /** The port the socket is bound to, which clients must send to. */
+  get port(): number {
+    if (!this.socket) throw new Error('The UDP socket is not bound');
+    return this.socket.address().port;
+  }
+
+  private onDatagram(datagram: Buffer, remote: RemoteInfo): void {
+    if (datagram.length > MAX_DATAGRAM_BYTES) return;
+    const frame = decodeFrame(datagram.toString('utf8'));
+    if (!frame || frame.method !== CONNECT_METHOD) return;
+    const message = validatePayload(UdpConnectDto, frame.payload);
+    if (!message) return;
+    this.events.emit('udp.connect', {
+      token: message.token,
+      ip: normalizeSourceAddress(remote.address),
+      port: remote.port,
+    });
+  }
+}
