@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** Word characters and spaces, 1..50 long, not starting with a space. */
 export const DISPLAY_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_ ]{0,49}$/;
@@ -17,4 +17,12 @@ export const IsClientToken = () =>
     IsString({ message: 'token must be a string.' }),
     IsNotEmpty({ message: 'token must not be empty.' }),
     MaxLength(256, { message: 'token is too long.' }),
+  );
+
+/** Applied in this order so that, stopping at the first error, a wrong type is named as such. */
+export const IsWholeNumberBetween = (field: string, min: number, max: number) =>
+  applyDecorators(
+    IsInt({ message: `${field} must be a whole number.` }),
+    Min(min, { message: `${field} must be at least ${min}.` }),
+    Max(max, { message: `${field} must be at most ${max}.` }),
   );
