@@ -72,7 +72,8 @@ export const SETTINGS: readonly SettingDefinition[] = [
 
 /** Builds and validates the config from explicit values, filling in the defaults. */
 export function buildConfig(values: Partial<OrionSettings> = {}): OrionConfig {
-  const config = plainToInstance(OrionConfig, { ...new OrionConfig(), ...values });
+  const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  const config = plainToInstance(OrionConfig, { ...new OrionConfig(), ...given });
   const errors = validateSync(config);
   if (errors.length > 0) {
     const first = errors[0];

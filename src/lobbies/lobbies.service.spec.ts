@@ -1,0 +1,371 @@
+import { Logger } from '@nestjs/common';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ClientMessenger } from '../common/client-messenger.js';
+import type { OrionEventBus, OrionEventName, OrionEvents } from '../common/orion-events.js';
+import type { OrionErrorCode } from '../common/orion-error.js';
+import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+import { InMemoryLobbyStore } from './in-memory-lobby.store.js';
+import { LobbiesService, type CreateLobbyCommand } from './lobbies.service.js';
+import type { Lobby } from './lobby.js';
+
+class RecordingMessenger implements ClientMessenger {
+  readonly sent: { to: string; method: ServerMethod; payload: unknown }[] = [];
+
+  send<M extends ServerMethod>(to: string, method: M, payload: ServerMessages[M]): void {
+    this.sent.push({ to, method, payload });
+  }
+}
+
+class RecordingEventBus implements Pick<OrionEventBus, 'emit'> {
+  readonly emitted: { event: OrionEventName; payload: unknown }[] = [];
+
+  emit<E extends OrionEventName>(event: E, payload: OrionEvents[E]): void {
+    this.emitted.push({ event, payload });
+  }
+}
+
+const newLobby = (overrides: Partial<CreateLobbyCommand> = {}): CreateLobbyCommand => ({
+  hostName: 'Host',
+  lobbyName: 'Friday Night',
+  isPublic: true,
+  maxMembers: 4,
+  ...overrides,
+});
+
+/** Resolves to the error code the promise rejects with; fails if it resolves. */
+async function codeOf(promise: Promise<unknown>): Promise<OrionErrorCode> {
+  const error = await promise.then(
+    () => expect.fail('expected the call to be refused'),
+    (reason: unknown) => reason,
+  );
+  expect(error).toHaveProperty('code');
+  return (error as { code: OrionErrorCode }).code;
+}
+
+describe('LobbiesService', () => {
+  let store: InMemoryLobbyStore;
+  let messenger: RecordingMessenger;
+  let events: RecordingEventBus;
+  let lobbies: LobbiesService;
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+
+  beforeEach(() => {
+    store = new InMemoryLobbyStore();
+    messenger = new RecordingMessenger();
+    events = new RecordingEventBus();
+    lobbies = new LobbiesService(store, messenger, events as unknown as OrionEventBus);
+  });
+
+  const sent = (method: ServerMethod) => messenger.sent.filter((m) => m.method === method);
+  const recipients = (method: ServerMethod) => sent(method).map((message) => message.to);
+
+  /** A lobby hosted by c-host, joined by the given clients (named after their ids). */
+  async function lobbyWith(joiners: string[], command = newLobby()): Promise<string> {
+    const { lobbyId } = await lobbies.create('c-host', command);
+    for (const clientId of joiners) await lobbies.join(clientId, lobbyId, clientId.slice(2));
+    messenger.sent.length = 0;
+    return lobbyId;
+  }
+
+  describe('creating a lobby', () => {
+    it('makes the creator the host and only member, with a 5-character base-36 code', async () => {
+      const created = await lobbies.create('c-host', newLobby());
+
+      expect(created.lobbyName).toBe('Friday Night');
+      expect(created.lobbyId).toMatch(/^[A-Z0-9]{5}$/);
+      expect(await lobbies.get(created.lobbyId)).toMatchObject({
+        hostId: 'c-host',
+        members: [{ clientId: 'c-host', name: 'Host' }],
+        locked: false,
+        isPublic: true,
+        maxMembers: 4,
+      });
+    });
+
+    it.each([
+      ['hosting', 'c-host'],
+      ['a member of', 'c-ann'],
+    ])('is refused to a client already %s a lobby', async (_role, clientId) => {
+      await lobbyWith(['c-ann']);
+
+      expect(await codeOf(lobbies.create(clientId, newLobby()))).toBe('ALREADY_IN_LOBBY');
+      expect(await lobbies.count()).toBe(1);
+    });
+
+    it('gives up with LOBBY_ID_EXHAUSTED when every code it draws is taken', async () => {
+      const fullStore = new (class extends InMemoryLobbyStore {
+        override async insert(): Promise<boolean> {
+          return false;
+        }
+      })();
+      const service = new LobbiesService(fullStore, messenger, events as unknown as OrionEventBus);
+
+      expect(await codeOf(service.create('c-host', newLobby()))).toBe('LOBBY_ID_EXHAUSTED');
+    });
+
+    it('lists only public lobbies, oldest first, with their member counts', async () => {
+      const first = await lobbyWith(['c-ann'], newLobby({ lobbyName: 'First' }));
+      await lobbies.create('c-hidden', newLobby({ lobbyName: 'Hidden', isPublic: false }));
+      const second = (await lobbies.create('c-other', newLobby({ lobbyName: 'Second' }))).lobbyId;
+
+      expect(await lobbies.listPublic()).toEqual({
+        lobbies: [
+          { name: 'First', id: first, currentMembers: 2, maxMembers: 4 },
+          { name: 'Second', id: second, currentMembers: 1, maxMembers: 4 },
+        ],
+      });
+    });
+  });
+
+  describe('joining a lobby', () => {
+    it('lists the members in join order, host first and joiner last', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+
+      expect(await lobbies.join('c-bob', lobbyId, 'Bob')).toEqual({
+        lobbyId,
+        lobbyName: 'Friday Night',
+        lobbyMembers: ['Host', 'ann', 'Bob'],
+        host: 'Host',
+      });
+    });
+
+    it('tells the members who were already there, not the joiner', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+
+      await lobbies.join('c-bob', lobbyId, 'Bob');
+
+      expect(sent('lobby_peerConnect')).toEqual(
+        ['c-host', 'c-ann'].map((to) => ({
+          to,
+          method: 'lobby_peerConnect',
+          payload: { lobbyId, peerName: 'Bob' },
+        })),
+      );
+    });
+
+    it('accepts the lobby code in any letter case', async () => {
+      const lobbyId = await lobbyWith([]);
+
+      const joined = await lobbies.join('c-ann', ` ${lobbyId.toLowerCase()} `, 'Ann');
+
+      expect(joined.lobbyId).toBe(lobbyId);
+      expect((await lobbies.get(lobbyId))?.members.map((m) => m.name)).toEqual(['Host', 'Ann']);
+    });
+
+    it('is refused with LOBBY_NOT_FOUND for an unknown code', async () => {
+      expect(await codeOf(lobbies.join('c-ann', 'ZZZZZ', 'Ann'))).toBe('LOBBY_NOT_FOUND');
+    });
+
+    it('is refused with LOBBY_FULL once maxMembers are in', async () => {
+      const lobbyId = await lobbyWith(['c-ann'], newLobby({ maxMembers: 2 }));
+
+      expect(await codeOf(lobbies.join('c-bob', lobbyId, 'Bob'))).toBe('LOBBY_FULL');
+    });
+
+    it('is refused with NAME_TAKEN when a member already uses the name', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+
+      expect(await codeOf(lobbies.join('c-bob', lobbyId, 'Host'))).toBe('NAME_TAKEN');
+    });
+
+    it('is refused with LOBBY_LOCKED while mediation is underway', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+      await lobbies.lockForMediation('c-host', lobbyId);
+
+      expect(await codeOf(lobbies.join('c-bob', lobbyId, 'Bob'))).toBe('LOBBY_LOCKED');
+    });
+
+    it('is refused with ALREADY_IN_LOBBY to a client in another lobby', async () => {
+      const lobbyId = await lobbyWith([]);
+      await lobbies.create('c-other', newLobby());
+
+      expect(await codeOf(lobbies.join('c-other', lobbyId, 'Other'))).toBe('ALREADY_IN_LOBBY');
+    });
+
+    it('changes nothing and tells nobody when refused', async () => {
+      const lobbyId = await lobbyWith(['c-ann'], newLobby({ maxMembers: 2 }));
+      const before = await lobbies.get(lobbyId);
+
+      await codeOf(lobbies.join('c-bob', lobbyId, 'Bob'));
+
+      expect(await lobbies.get(lobbyId)).toEqual(before);
+      expect(await lobbies.lobbyOf('c-bob')).toBeUndefined();
+      expect(messenger.sent).toEqual([]);
+    });
+  });
+
+  describe('chatting', () => {
+    it("delivers a member's message to every member, sender included", async () => {
+      const lobbyId = await lobbyWith(['c-ann', 'c-bob']);
+      const before = Date.now();
+
+      await lobbies.chat('c-ann', lobbyId.toLowerCase(), 'hello all');
+
+      expect(recipients('lobby_messaging_received')).toEqual(['c-host', 'c-ann', 'c-bob']);
+      const { payload } = sent('lobby_messaging_received')[0];
+      expect(payload).toEqual({
+        lobbyId,
+        message: { timestamp: expect.any(Number), senderName: 'ann', message: 'hello all' },
+      });
+      const { timestamp } = (payload as ServerMessages['lobby_messaging_received']).message;
+      expect(timestamp).toBeGreaterThanOrEqual(before);
+      expect(timestamp).toBeLessThanOrEqual(Date.now());
+    });
+
+    it('works while the lobby is locked for mediation', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+      await lobbies.lockForMediation('c-host', lobbyId);
+
+      await lobbies.chat('c-host', lobbyId, 'still here');
+
+      expect(recipients('lobby_messaging_received')).toEqual(['c-host', 'c-ann']);
+    });
+
+    it.each([
+      ['a client in no lobby', 'c-stranger', 'the lobby'],
+      ['a member of another lobby', 'c-other', 'the lobby'],
+      ['anyone, to a lobby that does not exist', 'c-ann', 'ZZZZZ'],
+    ])('is refused with NOT_IN_LOBBY to %s', async (_who, clientId, target) => {
+      const lobbyId = await lobbyWith(['c-ann']);
+      await lobbies.create('c-other', newLobby());
+
+      const code = await codeOf(
+        lobbies.chat(clientId, target === 'the lobby' ? lobbyId : target, 'hi'),
+      );
+
+      expect(code).toBe('NOT_IN_LOBBY');
+      expect(messenger.sent).toEqual([]);
+    });
+  });
+
+  describe('locking for mediation', () => {
+    async function insertLobby(lobby: Partial<Lobby>): Promise<string> {
+      await store.insert({
+        id: 'LOCK1',
+        name: 'Crafted',
+        isPublic: true,
+        maxMembers: 4,
+        hostId: 'c-host',
+        members: [{ clientId: 'c-host', name: 'Host' }],
+        locked: false,
+        createdAt: 0,
+        ...lobby,
+      });
+      return 'LOCK1';
+    }
+
+    it('locks the lobby for its host when at least 2 members are in', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+
+      const locked = await lobbies.lockForMediation('c-host', lobbyId.toLowerCase());
+
+      expect(locked).toMatchObject({ id: lobbyId, locked: true });
+      expect((await lobbies.get(lobbyId))?.locked).toBe(true);
+    });
+
+    it('checks that the caller is the host before anything else', async () => {
+      const lobbyId = await insertLobby({ locked: true });
+
+      expect(await codeOf(lobbies.lockForMediation('c-ann', lobbyId))).toBe('NOT_HOST');
+    });
+
+    it('then refuses with MEDIATION_UNDERWAY a lobby that is already locked', async () => {
+      const lobbyId = await insertLobby({ locked: true });
+
+      expect(await codeOf(lobbies.lockForMediation('c-host', lobbyId))).toBe('MEDIATION_UNDERWAY');
+    });
+
+    it('then refuses with TOO_FEW_MEMBERS a host alone in the lobby', async () => {
+      const lobbyId = await insertLobby({});
+
+      expect(await codeOf(lobbies.lockForMediation('c-host', lobbyId))).toBe('TOO_FEW_MEMBERS');
+      expect((await lobbies.get(lobbyId))?.locked).toBe(false);
+    });
+
+    it('refuses with LOBBY_NOT_FOUND an unknown lobby', async () => {
+      expect(await codeOf(lobbies.lockForMediation('c-host', 'ZZZZZ'))).toBe('LOBBY_NOT_FOUND');
+    });
+
+    it('unlock lets new members join again', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+      await lobbies.lockForMediation('c-host', lobbyId);
+
+      await lobbies.unlock(lobbyId);
+
+      await expect(lobbies.join('c-bob', lobbyId, 'Bob')).resolves.toMatchObject({ lobbyId });
+    });
+  });
+
+  describe('a client disconnecting', () => {
+    it('closes the lobby when it is the host: lobby_closed to the others, then lobby.closed', async () => {
+      const lobbyId = await lobbyWith(['c-ann', 'c-bob']);
+
+      await lobbies.onClientDisconnected({ clientId: 'c-host' });
+
+      const closedFor = (to: string) => sent('lobby_closed').filter((m) => m.to === to);
+      for (const member of ['c-ann', 'c-bob']) {
+        expect(closedFor(member).map((m) => m.payload)).toEqual([
+          { lobbyId, lobbyName: 'Friday Night' },
+        ]);
+      }
+      expect(events.emitted).toEqual([{ event: 'lobby.closed', payload: { lobbyId } }]);
+      expect(await lobbies.get(lobbyId)).toBeUndefined();
+      expect(await lobbies.lobbyOf('c-ann')).toBeUndefined();
+    });
+
+    it('removes a member who is not the host: lobby_peerDisconnect to the rest, then lobby.memberLeft', async () => {
+      const lobbyId = await lobbyWith(['c-ann', 'c-bob']);
+
+      await lobbies.onClientDisconnected({ clientId: 'c-ann' });
+
+      expect(sent('lobby_peerDisconnect')).toEqual(
+        ['c-host', 'c-bob'].map((to) => ({
+          to,
+          method: 'lobby_peerDisconnect',
+          payload: { lobbyId, peerName: 'ann' },
+        })),
+      );
+      expect(events.emitted).toEqual([
+        { event: 'lobby.memberLeft', payload: { lobbyId, clientId: 'c-ann', peerName: 'ann' } },
+      ]);
+      expect((await lobbies.get(lobbyId))?.members.map((m) => m.clientId)).toEqual([
+        'c-host',
+        'c-bob',
+      ]);
+      expect(await lobbies.lobbyOf('c-ann')).toBeUndefined();
+    });
+
+    it('does nothing for a client in no lobby', async () => {
+      await lobbyWith(['c-ann']);
+
+      await lobbies.onClientDisconnected({ clientId: 'c-stranger' });
+
+      expect(messenger.sent).toEqual([]);
+      expect(events.emitted).toEqual([]);
+    });
+  });
+
+  describe('closing a lobby', () => {
+    it('tells every member once and announces lobby.closed once, however often it is called', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+
+      await lobbies.close(lobbyId, 'mediation succeeded');
+      await lobbies.close(lobbyId, 'mediation succeeded');
+
+      expect(recipients('lobby_closed')).toEqual(['c-host', 'c-ann']);
+      expect(events.emitted).toEqual([{ event: 'lobby.closed', payload: { lobbyId } }]);
+      expect(await lobbies.count()).toBe(0);
+    });
+
+    it('frees its members to host or join again', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+      await lobbies.close(lobbyId, 'done');
+
+      await expect(lobbies.create('c-ann', newLobby())).resolves.toHaveProperty('lobbyId');
+      await expect(lobbies.create('c-host', newLobby())).resolves.toHaveProperty('lobbyId');
+    });
+  });
+});

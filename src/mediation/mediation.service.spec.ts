@@ -1,0 +1,406 @@
+import { Logger } from '@nestjs/common';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ClientsService } from '../clients/clients.service.js';
+import type { ClientMessenger } from '../common/client-messenger.js';
+import { Errors, OrionError } from '../common/orion-error.js';
+import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+import { buildConfig } from '../config/settings.js';
+import type { LobbiesService } from '../lobbies/lobbies.service.js';
+import type { Lobby, LobbyMember } from '../lobbies/lobby.js';
+import type { UdpListenerService } from '../udp/udp-listener.service.js';
+import { InMemoryMediationStore } from './in-memory-mediation.store.js';
+import { ABORT_REASONS, MediationService } from './mediation.service.js';
+
+const UDP_PORT = 5990;
+const COLLECT_TIMEOUT_MS = 5_000;
+const REMINDER_INTERVAL_MS = 1_000;
+const CONNECT_TIMEOUT_MS = 8_000;
+const LONG_AFTER_MS = 10 * Math.max(COLLECT_TIMEOUT_MS, CONNECT_TIMEOUT_MS);
+
+const LOBBY_ID = 'K3X9Q';
+const host: LobbyMember = { clientId: 'c-host', name: 'Host' };
+const ann: LobbyMember = { clientId: 'c-ann', name: 'Ann' };
+const bob: LobbyMember = { clientId: 'c-bob', name: 'Bob' };
+const everyone = [host, ann, bob];
+const tokenOf = (member: LobbyMember) => `token-of-${member.clientId}`;
+const endpointOf = (member: LobbyMember) => ({
+  ip: `203.0.113.${everyone.indexOf(member) + 1}`,
+  port: 40_000 + everyone.indexOf(member),
+});
+
+interface Sent {
+  to: string;
+  method: ServerMethod;
+  payload: unknown;
+}
+
+/** Records every message, and the order of messages and lobby closes on one timeline. */
+class RecordingMessenger implements ClientMessenger {
+  readonly sent: Sent[] = [];
+  constructor(private readonly timeline: string[]) {}
+
+  send<M extends ServerMethod>(to: string, method: M, payload: ServerMessages[M]): void {
+    this.sent.push({ to, method, payload });
+    this.timeline.push(`${method} -> ${to}`);
+  }
+}
+
+/** A single in-memory lobby with the few lobby rules mediation relies on. */
+class FakeLobbies implements Pick<
+  LobbiesService,
+  'lockForMediation' | 'lobbyOf' | 'get' | 'unlock' | 'close'
+> {
+  lobby: Lobby | undefined = {
+    id: LOBBY_ID,
+    name: 'Friday Night',
+    isPublic: true,
+    maxMembers: 8,
+    hostId: host.clientId,
+    members: [...everyone],
+    locked: false,
+    createdAt: 0,
+  };
+
+  constructor(private readonly timeline: string[]) {}
+
+  async lockForMediation(clientId: string, lobbyId: string): Promise<Lobby> {
+    const lobby = this.lobby;
+    if (lobby?.id !== lobbyId) throw Errors.lobbyNotFound();
+    if (lobby.hostId !== clientId) throw Errors.notHost();
+    if (lobby.locked) throw Errors.mediationUnderway();
+    lobby.locked = true;
+    return structuredClone(lobby);
+  }
+
+  async lobbyOf(clientId: string): Promise<Lobby | undefined> {
+    const isMember = this.lobby?.members.some((member) => member.clientId === clientId);
+    return isMember ? structuredClone(this.lobby) : undefined;
+  }
+
+  async get(lobbyId: string): Promise<Lobby | undefined> {
+    return this.lobby?.id === lobbyId ? structuredClone(this.lobby) : undefined;
+  }
+
+  async unlock(lobbyId: string): Promise<void> {
+    if (this.lobby?.id === lobbyId) this.lobby.locked = false;
+  }
+
+  async close(lobbyId: string): Promise<void> {
+    if (this.lobby?.id !== lobbyId) return;
+    this.lobby = undefined;
+    this.timeline.push(`close ${lobbyId}`);
+  }
+
+  /** What LobbiesService does before it announces `lobby.memberLeft`. */
+  removeMember(clientId: string): void {
+    this.lobby!.members = this.lobby!.members.filter((member) => member.clientId !== clientId);
+  }
+}
+
+const fakeClients: Pick<ClientsService, 'resolveToken'> = {
+  async resolveToken(token: string) {
+    const member = everyone.find((candidate) => tokenOf(candidate) === token);
+    if (!member) throw Errors.clientUnregistered();
+    return member.clientId;
+  },
+};
+
+const fakeUdp: Pick<UdpListenerService, 'port'> = { port: UDP_PORT };
+
+describe('MediationService', () => {
+  let timeline: string[];
+  let messenger: RecordingMessenger;
+  let lobbies: FakeLobbies;
+  let service: MediationService;
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+
+  beforeEach(() => {
+    // Leave setImmediate real so `settle` can let pending promise chains finish.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    timeline = [];
+    messenger = new RecordingMessenger(timeline);
+    lobbies = new FakeLobbies(timeline);
+    service = new MediationService(
+      new InMemoryMediationStore(),
+      messenger,
+      lobbies as unknown as LobbiesService,
+      fakeClients as ClientsService,
+      fakeUdp as UdpListenerService,
+      buildConfig({
+        ptpmServerConnectTimeoutMs: COLLECT_TIMEOUT_MS,
+        ptpmConnectRequestIntervalMs: REMINDER_INTERVAL_MS,
+        ptpmConnectTimeoutMs: CONNECT_TIMEOUT_MS,
+      }),
+    );
+  });
+
+  afterEach(() => {
+    service.onApplicationShutdown();
+    vi.useRealTimers();
+  });
+
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const elapse = async (ms: number) => {
+    await vi.advanceTimersByTimeAsync(ms);
+    await settle();
+  };
+  const sent = (method: ServerMethod) => messenger.sent.filter((m) => m.method === method);
+  const recipients = (method: ServerMethod) => sent(method).map((message) => message.to);
+  const payloadFor = (member: LobbyMember, method: ServerMethod) =>
+    sent(method).find((message) => message.to === member.clientId)?.payload;
+  const udpFrom = (member: LobbyMember, endpoint = endpointOf(member)) =>
+    service.onUdpConnect({ token: tokenOf(member), ...endpoint });
+  const reachPeersPhase = async () => {
+    await service.start(host.clientId, LOBBY_ID);
+    for (const member of everyone) await udpFrom(member);
+  };
+
+  /** Every ending must leave no timer behind and nothing more for clients, ever. */
+  const expectEndedForGood = async () => {
+    expect(vi.getTimerCount()).toBe(0);
+    expect(service.activeTimerCount).toBe(0);
+    const count = messenger.sent.length;
+    await elapse(LONG_AFTER_MS);
+    expect(messenger.sent.slice(count)).toEqual([]);
+  };
+
+  describe('collecting endpoints', () => {
+    it('asks every member for a UDP packet on the server port when the host starts', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+
+      expect(sent('ptpMediation_send')).toEqual(
+        everyone.map((member) => ({
+          to: member.clientId,
+          method: 'ptpMediation_send',
+          payload: { port: UDP_PORT },
+        })),
+      );
+      expect(lobbies.lobby?.locked).toBe(true);
+      expect(service.activeTimerCount).toBe(1);
+    });
+
+    it('reminds, every interval, only the members it has not heard from', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      await udpFrom(ann);
+      messenger.sent.length = 0;
+
+      await elapse(REMINDER_INTERVAL_MS - 1);
+      expect(sent('ptpMediation_send')).toEqual([]);
+
+      await elapse(1);
+      expect(recipients('ptpMediation_send')).toEqual([host.clientId, bob.clientId]);
+
+      await udpFrom(host);
+      await elapse(REMINDER_INTERVAL_MS);
+      expect(recipients('ptpMediation_send')).toEqual([host.clientId, bob.clientId, bob.clientId]);
+      for (const reminder of sent('ptpMediation_send')) {
+        expect(reminder.payload).toEqual({ port: UDP_PORT });
+      }
+    });
+
+    it('aborts when a UDP packet is still missing at the timeout, and unlocks the lobby', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      await udpFrom(host);
+      await udpFrom(ann);
+
+      await elapse(COLLECT_TIMEOUT_MS);
+
+      expect(sent('ptpMediation_aborted')).toEqual(
+        everyone.map((member) => ({
+          to: member.clientId,
+          method: 'ptpMediation_aborted',
+          payload: { abortReason: ABORT_REASONS.udpTimeout },
+        })),
+      );
+      expect(sent('ptpMediation_peersConnection_start')).toEqual([]);
+      expect(lobbies.lobby?.locked).toBe(false);
+      await expectEndedForGood();
+    });
+
+    it('ignores a repeated UDP packet: the first endpoint stands and nothing is re-sent', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      await udpFrom(ann);
+      const count = messenger.sent.length;
+
+      await udpFrom(ann, { ip: '198.51.100.99', port: 1 });
+
+      expect(messenger.sent.length).toBe(count);
+      await udpFrom(host);
+      await udpFrom(bob);
+      expect(payloadFor(host, 'ptpMediation_peersConnection_start')).toEqual({
+        peers: [
+          { ...endpointOf(ann), name: 'Ann' },
+          { ...endpointOf(bob), name: 'Bob' },
+        ],
+      });
+    });
+
+    it('ignores a UDP packet whose token belongs to nobody', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      const count = messenger.sent.length;
+
+      await expect(
+        service.onUdpConnect({ token: 'not-a-token', ip: '10.0.0.1', port: 1 }),
+      ).resolves.toBeUndefined();
+
+      expect(messenger.sent.length).toBe(count);
+      await elapse(REMINDER_INTERVAL_MS);
+      expect(recipients('ptpMediation_send').slice(count)).toEqual(
+        everyone.map((member) => member.clientId),
+      );
+    });
+  });
+
+  describe('connecting peers', () => {
+    it('sends peersConnection_start once every endpoint is in: the host gets the others, members get the host', async () => {
+      await reachPeersPhase();
+
+      expect(recipients('ptpMediation_peersConnection_start')).toEqual(
+        everyone.map((member) => member.clientId),
+      );
+      expect(payloadFor(host, 'ptpMediation_peersConnection_start')).toEqual({
+        peers: [
+          { ...endpointOf(ann), name: 'Ann' },
+          { ...endpointOf(bob), name: 'Bob' },
+        ],
+      });
+      for (const member of [ann, bob]) {
+        expect(payloadFor(member, 'ptpMediation_peersConnection_start')).toEqual({
+          peers: [{ ...endpointOf(host), name: 'Host' }],
+        });
+      }
+    });
+
+    it('stops the reminders and the collect timeout once every endpoint is in', async () => {
+      await reachPeersPhase();
+      const reminders = sent('ptpMediation_send').length;
+
+      expect(vi.getTimerCount()).toBe(1);
+      await elapse(CONNECT_TIMEOUT_MS - 1);
+
+      expect(sent('ptpMediation_send').length).toBe(reminders);
+      expect(sent('ptpMediation_aborted')).toEqual([]);
+    });
+
+    it('ignores a UDP packet after the endpoint phase and re-sends nothing', async () => {
+      await reachPeersPhase();
+      const count = messenger.sent.length;
+
+      await udpFrom(bob, { ip: '198.51.100.99', port: 1 });
+
+      expect(messenger.sent.length).toBe(count);
+    });
+
+    it('aborts when someone has not reported success by the connect timeout', async () => {
+      await reachPeersPhase();
+      await service.reportPeersConnected(host.clientId);
+      await service.reportPeersConnected(ann.clientId);
+
+      await elapse(CONNECT_TIMEOUT_MS);
+
+      expect(sent('ptpMediation_aborted').map((m) => [m.to, m.payload])).toEqual(
+        everyone.map((member) => [member.clientId, { abortReason: ABORT_REASONS.connectTimeout }]),
+      );
+      expect(sent('ptpMediation_success')).toEqual([]);
+      expect(lobbies.lobby?.locked).toBe(false);
+      await expectEndedForGood();
+    });
+
+    it('sends ptpMediation_success to everyone, then closes the lobby, once all report success', async () => {
+      await reachPeersPhase();
+      await service.reportPeersConnected(bob.clientId);
+      await service.reportPeersConnected(host.clientId);
+      expect(sent('ptpMediation_success')).toEqual([]);
+
+      await service.reportPeersConnected(ann.clientId);
+
+      expect(timeline.slice(-4)).toEqual([
+        ...everyone.map((member) => `ptpMediation_success -> ${member.clientId}`),
+        `close ${LOBBY_ID}`,
+      ]);
+      expect(payloadFor(host, 'ptpMediation_success')).toEqual({});
+      await expectEndedForGood();
+    });
+
+    it('counts a success report once per member', async () => {
+      await reachPeersPhase();
+      await service.reportPeersConnected(host.clientId);
+      await service.reportPeersConnected(ann.clientId);
+
+      await expect(service.reportPeersConnected(ann.clientId)).rejects.toMatchObject({
+        code: 'NO_MEDIATION',
+      });
+      expect(sent('ptpMediation_success')).toEqual([]);
+    });
+
+    it('refuses a success report while endpoints are still being collected', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+
+      const report = service.reportPeersConnected(ann.clientId);
+
+      await expect(report).rejects.toBeInstanceOf(OrionError);
+      await expect(report).rejects.toMatchObject({ code: 'NO_MEDIATION' });
+    });
+  });
+
+  describe('endings from the lobby', () => {
+    it.each(['collecting', 'connecting'])(
+      'a member leaving while %s aborts, naming the peer, and unlocks the lobby',
+      async (phase) => {
+        await service.start(host.clientId, LOBBY_ID);
+        if (phase === 'connecting') for (const member of everyone) await udpFrom(member);
+
+        lobbies.removeMember(bob.clientId);
+        await service.onMemberLeft({
+          lobbyId: LOBBY_ID,
+          clientId: bob.clientId,
+          peerName: bob.name,
+        });
+
+        expect(sent('ptpMediation_aborted')).toEqual(
+          [host, ann].map((member) => ({
+            to: member.clientId,
+            method: 'ptpMediation_aborted',
+            payload: { abortReason: expect.stringContaining('Bob') },
+          })),
+        );
+        expect(lobbies.lobby?.locked).toBe(false);
+        await expectEndedForGood();
+      },
+    );
+
+    it('a member leaving a lobby that is not mediating sends nothing', async () => {
+      lobbies.removeMember(bob.clientId);
+
+      await service.onMemberLeft({ lobbyId: LOBBY_ID, clientId: bob.clientId, peerName: 'Bob' });
+
+      expect(messenger.sent).toEqual([]);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('ends silently when the lobby closes', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      await udpFrom(ann);
+      const count = messenger.sent.length;
+
+      await service.onLobbyClosed({ lobbyId: LOBBY_ID });
+
+      expect(messenger.sent.slice(count)).toEqual([]);
+      await expectEndedForGood();
+    });
+
+    it('lets the host start again after an abort', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      await elapse(COLLECT_TIMEOUT_MS);
+      messenger.sent.length = 0;
+
+      await service.start(host.clientId, LOBBY_ID);
+
+      expect(recipients('ptpMediation_send')).toEqual(everyone.map((member) => member.clientId));
+      expect(service.activeTimerCount).toBe(1);
+    });
+  });
+});
