@@ -311,6 +311,7 @@ describe('LobbiesService', () => {
           { lobbyId, lobbyName: 'Friday Night' },
         ]);
       }
+      expect(closedFor('c-host')).toEqual([]);
       expect(events.emitted).toEqual([{ event: 'lobby.closed', payload: { lobbyId } }]);
       expect(await lobbies.get(lobbyId)).toBeUndefined();
       expect(await lobbies.lobbyOf('c-ann')).toBeUndefined();

@@ -125,12 +125,13 @@ export class LobbiesService {
     await this.store.update(lobbyId, (lobby) => ({ ...lobby, locked: false }));
   }
 
-  /** Closes the lobby: every member still present hears `lobby_closed`. */
-  async close(lobbyId: string, why: string): Promise<void> {
+  /** Closes the lobby: every member still present (all but `departedId`) hears `lobby_closed`. */
+  async close(lobbyId: string, why: string, departedId?: string): Promise<void> {
     const lobby = await this.store.delete(lobbyId);
     if (!lobby) return;
     this.logger.log(`Lobby ${lobbyId} closed: ${why}`);
-    this.sendTo(lobby.members, 'lobby_closed', { lobbyId: lobby.id, lobbyName: lobby.name });
+    const present = lobby.members.filter((member) => member.clientId !== departedId);
+    this.sendTo(present, 'lobby_closed', { lobbyId: lobby.id, lobbyName: lobby.name });
     this.events.emit('lobby.closed', { lobbyId: lobby.id });
   }
 
@@ -139,7 +140,7 @@ export class LobbiesService {
     const lobby = await this.store.findByMember(clientId);
     if (!lobby) return;
     if (lobby.hostId === clientId) {
-      await this.close(lobby.id, `host ${clientId} left`);
+      await this.close(lobby.id, `host ${clientId} left`, clientId);
       return;
     }
     const leaving = memberOf(lobby, clientId)!;
