@@ -7,6 +7,12 @@ import type { ServerMessages, ServerMethod } from './server-messages.js';
  */
 export interface ClientMessenger {
   send<M extends ServerMethod>(clientId: string, method: M, payload: ServerMessages[M]): void;
+  /** The same message to several clients; it is encoded once. */
+  sendMany<M extends ServerMethod>(
+    clientIds: readonly string[],
+    method: M,
+    payload: ServerMessages[M],
+  ): void;
 }
 
 export const CLIENT_MESSENGER = Symbol('CLIENT_MESSENGER');

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import type { ClientMessenger } from '../common/client-messenger.js';
 import { encodeFrame } from '../common/frame-codec.js';
@@ -11,7 +11,6 @@ import type { ServerMessages, ServerMethod } from '../common/server-messages.js'
  */
 @Injectable()
 export class ClientRegistry implements ClientMessenger {
-  private readonly logger = new Logger(ClientRegistry.name);
   private readonly socketsById = new Map<string, WebSocket>();
   private readonly idsBySocket = new WeakMap<WebSocket, string>();
 
@@ -34,11 +33,21 @@ export class ClientRegistry implements ClientMessenger {
   }
 
   send<M extends ServerMethod>(clientId: string, method: M, payload: ServerMessages[M]): void {
-    const socket = this.socketsById.get(clientId);
-    if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    socket.send(encodeFrame(method, payload), (error) => {
-      if (error) this.logger.warn(`Could not send ${method} to client ${clientId}`);
-    });
+    this.sendMany([clientId], method, payload);
+  }
+
+  sendMany<M extends ServerMethod>(
+    clientIds: readonly string[],
+    method: M,
+    payload: ServerMessages[M],
+  ): void {
+    let frame: string | undefined;
+    for (const clientId of clientIds) {
+      const socket = this.socketsById.get(clientId);
+      if (!socket || socket.readyState !== WebSocket.OPEN) continue;
+      // A failed write surfaces as the socket's 'error' and 'close' events, handled elsewhere.
+      socket.send((frame ??= encodeFrame(method, payload)));
+    }
   }
 
   get size(): number {

@@ -1,28 +1,24 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { decodeFrame } from '../common/frame-codec.js';
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /**
  * Speaks Orion's `method:base64(JSON)` frames and accepts the WebSocket upgrade on
- * any path of the HTTP server. Frames that do not decode are dropped without a reply.
+ * any path of the HTTP server. Frames that do not decode, binary frames and unknown
+ * methods are dropped without a reply.
  */
 export class FrameWsAdapter extends WsAdapter {
+  private readonly frameLogger = new Logger(FrameWsAdapter.name);
   private readonly attached: { server: HttpServer; listener: UpgradeListener }[] = [];
 
   constructor(private readonly app: INestApplicationContext & { getHttpServer(): HttpServer }) {
-    super(app, {
-      messageParser: (data: unknown) => {
-        // Text frames arrive as strings; binary frames arrive as buffers and are dropped.
-        if (typeof data !== 'string') return undefined;
-        const frame = decodeFrame(data);
-        return frame && { event: frame.method, data: frame.payload };
-      },
-    });
+    super(app);
   }
 
   override create(port: number, options: Record<string, unknown> = {}): WebSocketServer {
@@ -40,9 +36,39 @@ export class FrameWsAdapter extends WsAdapter {
     return this.bindErrorHandler(wsServer) as WebSocketServer;
   }
 
+  /**
+   * One plain listener per socket that dispatches by method. The base adapter builds an
+   * rxjs pipeline per socket and replies with handler results; Orion's handlers never
+   * reply, and the pipeline costs memory on every idle client.
+   */
+  override bindMessageHandlers(
+    client: WebSocket,
+    handlers: MessageMappingProperties[],
+    _transform: unknown,
+  ): void {
+    const byMethod = new Map(handlers.map((handler) => [handler.message, handler.callback]));
+    client.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return;
+      const frame = decodeFrame(data.toString());
+      const callback = frame && byMethod.get(frame.method);
+      if (!frame || !callback) return;
+      try {
+        const result: unknown = callback(frame.payload, frame.method);
+        if (result instanceof Promise) result.catch((error) => this.reportHandlerError(error));
+      } catch (error) {
+        this.reportHandlerError(error);
+      }
+    });
+  }
+
   override async dispose(): Promise<void> {
     for (const { server, listener } of this.attached) server.off('upgrade', listener);
     this.attached.length = 0;
     await super.dispose();
+  }
+
+  private reportHandlerError(error: unknown): void {
+    // Handlers drop bad input themselves; anything reaching here is a server bug.
+    this.frameLogger.error(`WebSocket handler failed: ${(error as Error)?.message ?? error}`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Lobby } from './lobby.js';
 import type { LobbyStore } from './lobby-store.js';
 
-/** Process-local lobby state. Records are copied in and out so callers never share them. */
+/** Process-local lobby state. Records are immutable, so they are shared, not copied. */
 export class InMemoryLobbyStore implements LobbyStore {
   private readonly lobbies = new Map<string, Lobby>();
   private readonly lobbyIdByMember = new Map<string, string>();
@@ -13,25 +13,29 @@ export class InMemoryLobbyStore implements LobbyStore {
   }
 
   async get(id: string): Promise<Lobby | undefined> {
-    return copy(this.lobbies.get(id));
+    return this.lobbies.get(id);
   }
 
   async findByMember(clientId: string): Promise<Lobby | undefined> {
     const lobbyId = this.lobbyIdByMember.get(clientId);
-    return lobbyId === undefined ? undefined : copy(this.lobbies.get(lobbyId));
+    return lobbyId === undefined ? undefined : this.lobbies.get(lobbyId);
+  }
+
+  async lobbyIdOf(clientId: string): Promise<string | undefined> {
+    return this.lobbyIdByMember.get(clientId);
   }
 
   async listPublic(): Promise<Lobby[]> {
-    return [...this.lobbies.values()].filter((lobby) => lobby.isPublic).map((l) => copy(l)!);
+    return [...this.lobbies.values()].filter((lobby) => lobby.isPublic);
   }
 
   async update(id: string, change: (current: Lobby) => Lobby): Promise<Lobby | undefined> {
     const current = this.lobbies.get(id);
     if (!current) return undefined;
-    const next = change(copy(current)!);
+    const next = change(current);
     this.unindex(current);
     this.write(next);
-    return copy(next);
+    return next;
   }
 
   async delete(id: string): Promise<Lobby | undefined> {
@@ -47,9 +51,8 @@ export class InMemoryLobbyStore implements LobbyStore {
   }
 
   private write(lobby: Lobby): void {
-    const stored = copy(lobby)!;
-    this.lobbies.set(stored.id, stored);
-    for (const member of stored.members) this.lobbyIdByMember.set(member.clientId, stored.id);
+    this.lobbies.set(lobby.id, lobby);
+    for (const member of lobby.members) this.lobbyIdByMember.set(member.clientId, lobby.id);
   }
 
   private unindex(lobby: Lobby): void {
@@ -59,8 +62,4 @@ export class InMemoryLobbyStore implements LobbyStore {
       }
     }
   }
-}
-
-function copy(lobby: Lobby | undefined): Lobby | undefined {
-  return lobby && { ...lobby, members: lobby.members.map((member) => ({ ...member })) };
 }

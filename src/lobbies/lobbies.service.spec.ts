@@ -14,6 +14,13 @@ class RecordingMessenger implements ClientMessenger {
   send<M extends ServerMethod>(to: string, method: M, payload: ServerMessages[M]): void {
     this.sent.push({ to, method, payload });
   }
+  sendMany<M extends ServerMethod>(
+    clientIds: readonly string[],
+    method: M,
+    payload: ServerMessages[M],
+  ): void {
+    for (const to of clientIds) this.send(to, method, payload);
+  }
 }
 
 class RecordingEventBus implements Pick<OrionEventBus, 'emit'> {

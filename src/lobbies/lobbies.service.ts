@@ -109,6 +109,11 @@ export class LobbiesService {
     return this.store.findByMember(clientId);
   }
 
+  /** The id of the lobby `clientId` is a member of, if any. */
+  lobbyIdOf(clientId: string): Promise<string | undefined> {
+    return this.store.lobbyIdOf(clientId);
+  }
+
   /** Locks the lobby for mediation, if `clientId` is its host and it can mediate. */
   async lockForMediation(clientId: string, rawLobbyId: string): Promise<Lobby> {
     const locked = await this.store.update(normalizeLobbyId(rawLobbyId), (lobby) => {
@@ -170,7 +175,11 @@ export class LobbiesService {
     method: M,
     payload: ServerMessages[M],
   ): void {
-    for (const member of members) this.messenger.send(member.clientId, method, payload);
+    this.messenger.sendMany(
+      members.map((member) => member.clientId),
+      method,
+      payload,
+    );
   }
 }
 

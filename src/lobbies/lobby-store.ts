@@ -11,6 +11,8 @@ export interface LobbyStore {
   get(id: string): Promise<Lobby | undefined>;
   /** The lobby a client is a member of, if any. */
   findByMember(clientId: string): Promise<Lobby | undefined>;
+  /** The id of the lobby a client is a member of, if any: cheaper than the record. */
+  lobbyIdOf(clientId: string): Promise<string | undefined>;
   listPublic(): Promise<Lobby[]>;
   /**
    * Replaces the lobby with `change(current)`. `change` may throw to refuse; nothing

@@ -1,19 +1,22 @@
 export interface LobbyMember {
-  clientId: string;
-  name: string;
+  readonly clientId: string;
+  readonly name: string;
 }
 
-/** A lobby as stored. `members` is in join order, host first. */
+/**
+ * A lobby as stored. Records are immutable: a change builds a new record, so stores
+ * can hand them out without copying. `members` is in join order, host first.
+ */
 export interface Lobby {
-  id: string;
-  name: string;
-  isPublic: boolean;
-  maxMembers: number;
-  hostId: string;
-  members: LobbyMember[];
+  readonly id: string;
+  readonly name: string;
+  readonly isPublic: boolean;
+  readonly maxMembers: number;
+  readonly hostId: string;
+  readonly members: readonly LobbyMember[];
   /** Locked while peer-to-peer mediation runs: nobody may join. */
-  locked: boolean;
-  createdAt: number;
+  readonly locked: boolean;
+  readonly createdAt: number;
 }
 
 export function hostOf(lobby: Lobby): LobbyMember {

@@ -43,14 +43,24 @@ class RecordingMessenger implements ClientMessenger {
     this.sent.push({ to, method, payload });
     this.timeline.push(`${method} -> ${to}`);
   }
+  sendMany<M extends ServerMethod>(
+    clientIds: readonly string[],
+    method: M,
+    payload: ServerMessages[M],
+  ): void {
+    for (const to of clientIds) this.send(to, method, payload);
+  }
 }
+
+/** A lobby the fake may change in place (real records are immutable). */
+type MutableLobby = { -readonly [K in keyof Lobby]: Lobby[K] } & { members: LobbyMember[] };
 
 /** A single in-memory lobby with the few lobby rules mediation relies on. */
 class FakeLobbies implements Pick<
   LobbiesService,
-  'lockForMediation' | 'lobbyOf' | 'get' | 'unlock' | 'close'
+  'lockForMediation' | 'lobbyIdOf' | 'get' | 'unlock' | 'close'
 > {
-  lobby: Lobby | undefined = {
+  lobby: MutableLobby | undefined = {
     id: LOBBY_ID,
     name: 'Friday Night',
     isPublic: true,
@@ -72,9 +82,9 @@ class FakeLobbies implements Pick<
     return structuredClone(lobby);
   }
 
-  async lobbyOf(clientId: string): Promise<Lobby | undefined> {
+  async lobbyIdOf(clientId: string): Promise<string | undefined> {
     const isMember = this.lobby?.members.some((member) => member.clientId === clientId);
-    return isMember ? structuredClone(this.lobby) : undefined;
+    return isMember ? this.lobby?.id : undefined;
   }
 
   async get(lobbyId: string): Promise<Lobby | undefined> {

@@ -59,9 +59,9 @@ export class MediationService implements OnApplicationShutdown {
   }
 
   async reportPeersConnected(clientId: string): Promise<void> {
-    const lobby = await this.lobbies.lobbyOf(clientId);
-    if (!lobby) throw Errors.noMediation();
-    const updated = await this.store.update(lobby.id, (current) =>
+    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
+    if (lobbyId === undefined) throw Errors.noMediation();
+    const updated = await this.store.update(lobbyId, (current) =>
       recordConnected(current, clientId),
     );
     if (!updated) throw Errors.noMediation();
@@ -72,13 +72,13 @@ export class MediationService implements OnApplicationShutdown {
   async onUdpConnect({ token, ip, port }: OrionEvents['udp.connect']): Promise<void> {
     const clientId = await this.clients.resolveToken(token).catch(() => undefined);
     if (clientId === undefined) return;
-    const lobby = await this.lobbies.lobbyOf(clientId);
-    if (!lobby) return;
-    const updated = await this.store.update(lobby.id, (current) =>
+    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
+    if (lobbyId === undefined) return;
+    const updated = await this.store.update(lobbyId, (current) =>
       recordEndpoint(current, clientId, { ip, port }),
     );
     if (!updated) return;
-    this.logger.log(`Mediation in lobby ${lobby.id}: UDP endpoint of client ${clientId} captured`);
+    this.logger.log(`Mediation in lobby ${lobbyId}: UDP endpoint of client ${clientId} captured`);
     if (updated.phase === 'connecting') this.enterConnecting(updated);
   }
 
@@ -172,6 +172,10 @@ export class MediationService implements OnApplicationShutdown {
     method: M,
     payload: ServerMessages[M],
   ): void {
-    for (const member of members) this.messenger.send(member.clientId, method, payload);
+    this.messenger.sendMany(
+      members.map((member) => member.clientId),
+      method,
+      payload,
+    );
   }
 }

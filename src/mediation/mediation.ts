@@ -29,7 +29,7 @@ export interface Mediation {
   lobbyId: string;
   hostId: string;
   /** The lobby's members when mediation started, in join order, host first. */
-  members: LobbyMember[];
+  members: readonly LobbyMember[];
   phase: MediationPhase;
   /** Public UDP endpoint of each member heard from, by client id. */
   endpoints: Record<string, Endpoint>;
@@ -38,7 +38,11 @@ export interface Mediation {
   startedAt: number;
 }
 
-export function startMediation(lobbyId: string, hostId: string, members: LobbyMember[]): Mediation {
+export function startMediation(
+  lobbyId: string,
+  hostId: string,
+  members: readonly LobbyMember[],
+): Mediation {
   return {
     lobbyId,
     hostId,
