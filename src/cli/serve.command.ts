@@ -4,7 +4,7 @@ import { CommandRunner, Option, RootCommand } from 'nest-commander';
 import { createOrionApp } from '../app.factory.js';
 import type { OrionSettings } from '../config/orion-config.js';
 import { OrionConfig } from '../config/orion-config.js';
-import { buildConfig, SETTINGS } from '../config/settings.js';
+import { buildConfig, envNameOf, SETTINGS } from '../config/settings.js';
 import { UdpListenerService } from '../udp/udp-listener.service.js';
 
 /** `orion [flags]`: starts the server and runs until SIGINT or SIGTERM. */
@@ -32,7 +32,8 @@ export class ServeCommand extends CommandRunner {
 }
 
 // One parser method and one flag per setting, generated from the settings table so
-// that a new setting needs no code here.
+// that a new setting needs no code here. Commander applies the precedence: the flag,
+// then the setting's ORION_* environment variable, then the default.
 const defaults = new OrionConfig();
 for (const setting of SETTINGS) {
   const methodName = `parse_${setting.key}`;
@@ -52,5 +53,6 @@ for (const setting of SETTINGS) {
     flags: `--${setting.key} <${setting.valueName}>`,
     description: setting.description,
     defaultValue: defaults[setting.key],
+    env: envNameOf(setting.key),
   })(ServeCommand.prototype, methodName, descriptor);
 }

@@ -70,6 +70,11 @@ export const SETTINGS: readonly SettingDefinition[] = [
   },
 ];
 
+/** The environment variable for a setting: `httpPort` is read from `ORION_HTTP_PORT`. */
+export function envNameOf(key: keyof OrionSettings): string {
+  return `ORION_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
 /** Builds and validates the config from explicit values, filling in the defaults. */
 export function buildConfig(values: Partial<OrionSettings> = {}): OrionConfig {
   const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));

@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import request from 'supertest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { envNameOf, SETTINGS } from '../src/config/settings.js';
+import { ClientPool, createLobby, joinLobby, startMediation } from './support/http-flows.js';
+import {
+  freeTcpPort,
+  freeUdpPort,
+  mainJs,
+  READY_LINE,
+  runToExitWithEnv,
+  spawnOrion,
+  stripAnsi,
+  type OrionProcess,
+} from './support/orion-process.js';
+
+const EXIT_INVALID_SETTING = 2;
+
+describe('configuration: flags, then ORION_* environment variables, then defaults', () => {
+  const servers: OrionProcess[] = [];
+  let wsUrl = '';
+  const pool = new ClientPool(() => wsUrl);
+
+  beforeAll(() => {
+    if (!existsSync(mainJs)) throw new Error('dist/main.js is missing: run `npm run build` first');
+  });
+
+  afterEach(async () => {
+    await pool.closeAll();
+    for (const server of servers.splice(0)) {
+      if (server.running) server.child.kill('SIGKILL');
+      await server.exit(5_000).catch(() => undefined);
+    }
+  });
+
+  function orion(args: string[], env: Record<string, string>): OrionProcess {
+    const server = spawnOrion(args, env);
+    servers.push(server);
+    return server;
+  }
+
+  it('names every setting ORION_ plus its flag in upper snake case', () => {
+    expect(SETTINGS.map((setting) => envNameOf(setting.key))).toEqual([
+      'ORION_HOST',
+      'ORION_HTTP_PORT',
+      'ORION_UDP_PORT',
+      'ORION_PTPM_SERVER_CONNECT_TIMEOUT_MS',
+      'ORION_PTPM_CONNECT_REQUEST_INTERVAL_MS',
+      'ORION_PTPM_CONNECT_TIMEOUT_MS',
+    ]);
+  });
+
+  it('--help names the environment variable of every flag', async () => {
+    const result = await runToExitWithEnv({}, '--help');
+    expect(result.code).toBe(0);
+    const help = result.stdout.replace(/\s+/g, ' ');
+    for (const setting of SETTINGS) expect(help).toContain(`env: ${envNameOf(setting.key)}`);
+  });
+
+  it('takes host, ports and the UDP-phase timers from the environment', async () => {
+    const httpPort = await freeTcpPort();
+    const udpPort = await freeUdpPort();
+    const server = orion([], {
+      ORION_HOST: '127.0.0.1',
+      ORION_HTTP_PORT: String(httpPort),
+      ORION_UDP_PORT: String(udpPort),
+      ORION_PTPM_CONNECT_REQUEST_INTERVAL_MS: '100',
+      ORION_PTPM_SERVER_CONNECT_TIMEOUT_MS: '700',
+    });
+    expect(await server.ready()).toEqual({ host: '127.0.0.1', httpPort, udpPort });
+
+    const http = `http://127.0.0.1:${httpPort}`;
+    wsUrl = `ws://127.0.0.1:${httpPort}`;
+    const [host, member] = await pool.connectMany(2);
+    const { lobbyId } = await createLobby(http, host);
+    await joinLobby(http, member, lobbyId, 'Ann');
+    const started = Date.now();
+    await startMediation(http, host, lobbyId);
+    for (let i = 0; i < 3; i++) {
+      expect(await member.next('ptpMediation_send', 1_000)).toEqual({ port: udpPort });
+    }
+    const aborted = await member.next('ptpMediation_aborted', 3_000);
+    expect(aborted.abortReason).toMatch(/UDP/);
+    // 700 ms from the environment, far below the 5-minute default.
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
+
+  it('takes the peers-phase timeout from the environment', async () => {
+    const server = orion([], {
+      ORION_HOST: '127.0.0.1',
+      ORION_HTTP_PORT: '0',
+      ORION_UDP_PORT: '0',
+      ORION_PTPM_CONNECT_TIMEOUT_MS: '500',
+    });
+    const { httpPort, udpPort } = await server.ready();
+    const http = `http://127.0.0.1:${httpPort}`;
+    wsUrl = `ws://127.0.0.1:${httpPort}`;
+    const [host, member] = await pool.connectMany(2);
+    const { lobbyId } = await createLobby(http, host);
+    await joinLobby(http, member, lobbyId, 'Ann');
+    await startMediation(http, host, lobbyId);
+    for (const client of [host, member]) await client.sendUdp(udpPort);
+    await member.next('ptpMediation_peersConnection_start');
+    const started = Date.now();
+    const aborted = await host.next('ptpMediation_aborted', 3_000);
+    expect(aborted.abortReason).toMatch(/connect to its peers/);
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
+
+  it('a flag beats the environment variable of the same setting', async () => {
+    const fromFlag = await freeTcpPort();
+    const server = orion(['--httpPort', String(fromFlag)], {
+      ORION_HOST: '127.0.0.1',
+      ORION_HTTP_PORT: '1',
+      ORION_UDP_PORT: '0',
+    });
+    const ready = await server.ready();
+    expect(ready.httpPort).toBe(fromFlag);
+    expect((await request(`http://127.0.0.1:${fromFlag}`).get('/ping')).text).toBe('pong');
+  });
+
+  describe.concurrent(
+    'invalid values stop startup with exit code 2, naming the setting and source',
+    () => {
+      const badEnv: [string, string][] = [
+        ['ORION_HOST', 'localhost'],
+        ['ORION_HTTP_PORT', 'abc'],
+        ['ORION_UDP_PORT', '65536'],
+        ['ORION_PTPM_SERVER_CONNECT_TIMEOUT_MS', '0'],
+        ['ORION_PTPM_CONNECT_REQUEST_INTERVAL_MS', '-5'],
+        ['ORION_PTPM_CONNECT_TIMEOUT_MS', '1.5'],
+      ];
+
+      it.each(badEnv)('%s=%s', async (name, value) => {
+        const result = await runToExitWithEnv({ [name]: value });
+        expect(result.code).toBe(EXIT_INVALID_SETTING);
+        const lines = stripAnsi(result.stderr)
+          .split('\n')
+          .filter((line) => line.trim() !== '');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(`from env '${name}'`);
+        expect(stripAnsi(result.stdout)).not.toMatch(READY_LINE);
+      });
+
+      it('a bad flag value also exits 2 and names the flag', async () => {
+        const result = await runToExitWithEnv({}, '--udpPort', 'seven');
+        expect(result.code).toBe(EXIT_INVALID_SETTING);
+        expect(result.stderr).toContain('--udpPort');
+      });
+    },
+  );
+});
