@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { OrionConfig } from './config/orion-config.js';
 import { ClientRegistryModule } from './gateway/client-registry.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
+import { HealthModule } from './health/health.module.js';
 import { LobbiesModule } from './lobbies/lobbies.module.js';
 import { MediationModule } from './mediation/mediation.module.js';
 import { UdpModule } from './udp/udp.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         UdpModule,
         MediationModule,
         GatewayModule,
+        HealthModule,
       ],
     };
   }

@@ -53,6 +53,11 @@ export class UdpListenerService implements OnApplicationBootstrap, OnApplication
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
   }
 
+  /** True while the socket is bound and receiving. */
+  get isBound(): boolean {
+    return this.socket !== undefined;
+  }
+
   /** The port the socket is bound to, which clients must send to. */
   get port(): number {
     if (!this.socket) throw new Error('The UDP socket is not bound');
