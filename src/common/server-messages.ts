@@ -22,3 +22,22 @@ export interface ServerMessages {
 }
 
 export type ServerMethod = keyof ServerMessages;
+
+/**
+ * The top-level payload fields of every server message, kept beside the types so that
+ * the compiler checks them: a new message or field must be listed here, and the
+ * AsyncAPI drift test then requires it in docs/asyncapi.yaml.
+ */
+export const SERVER_MESSAGE_FIELDS: {
+  readonly [M in ServerMethod]: readonly (keyof ServerMessages[M])[];
+} = {
+  client_registered: ['token'],
+  lobby_closed: ['lobbyId', 'lobbyName'],
+  lobby_peerConnect: ['lobbyId', 'peerName'],
+  lobby_peerDisconnect: ['lobbyId', 'peerName'],
+  lobby_messaging_received: ['lobbyId', 'message'],
+  ptpMediation_send: ['port'],
+  ptpMediation_aborted: ['abortReason'],
+  ptpMediation_peersConnection_start: ['peers'],
+  ptpMediation_success: [],
+};

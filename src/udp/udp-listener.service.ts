@@ -15,7 +15,8 @@ import { normalizeSourceAddress } from './source-address.js';
 
 /** Datagrams larger than this cannot be a `ptpMediation_connect` and are not decoded. */
 export const MAX_DATAGRAM_BYTES = 1024;
-const CONNECT_METHOD = 'ptpMediation_connect';
+/** The one datagram clients send. */
+export const UDP_CONNECT_METHOD = 'ptpMediation_connect';
 
 /**
  * Owns the UDP socket. Each well-formed `ptpMediation_connect` datagram becomes a
@@ -67,7 +68,7 @@ export class UdpListenerService implements OnApplicationBootstrap, OnApplication
   private onDatagram(datagram: Buffer, remote: RemoteInfo): void {
     if (datagram.length > MAX_DATAGRAM_BYTES) return;
     const frame = decodeFrame(datagram.toString('utf8'));
-    if (!frame || frame.method !== CONNECT_METHOD) return;
+    if (!frame || frame.method !== UDP_CONNECT_METHOD) return;
     const message = validatePayload(UdpConnectDto, frame.payload);
     if (!message) return;
     this.events.emit('udp.connect', {

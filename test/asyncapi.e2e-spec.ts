@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { MESSAGE_METADATA } from '@nestjs/websockets/constants.js';
+import { getMetadataStorage } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { SERVER_MESSAGE_FIELDS } from '../src/common/server-messages.js';
+import { CLIENT_MESSAGE_DTOS } from '../src/gateway/client-messages.js';
+import { OrionGateway } from '../src/gateway/orion.gateway.js';
+import { UdpConnectDto } from '../src/udp/dto/udp-connect.dto.js';
+import { UDP_CONNECT_METHOD } from '../src/udp/udp-listener.service.js';
+
+interface Schema {
+  $ref?: string;
+  type?: string;
+  required?: string[];
+  properties?: Record<string, Schema>;
+}
+interface AsyncApiDocument {
+  asyncapi: string;
+  channels: Record<string, { messages: Record<string, { $ref: string }> }>;
+  operations: Record<
+    string,
+    { action: 'send' | 'receive'; channel: { $ref: string }; messages: { $ref: string }[] }
+  >;
+  components: { messages: Record<string, { name: string; payload: Schema }> };
+}
+
+const doc = parse(
+  readFileSync(fileURLToPath(new URL('../docs/asyncapi.yaml', import.meta.url)), 'utf8'),
+) as AsyncApiDocument;
+
+/** Message names the document's operations say the server sends or receives on a channel. */
+function operationMessages(action: 'send' | 'receive', channel: string): string[] {
+  return Object.values(doc.operations)
+    .filter((op) => op.action === action && op.channel.$ref === `#/channels/${channel}`)
+    .flatMap((op) => op.messages.map((ref) => ref.$ref.split('/').pop()!))
+    .sort();
+}
+
+function documentedFields(method: string): { required: string[]; properties: string[] } {
+  const payload = doc.components.messages[method]?.payload;
+  return {
+    required: [...(payload?.required ?? [])].sort(),
+    properties: Object.keys(payload?.properties ?? {}).sort(),
+  };
+}
+
+/** The properties a DTO validates, read from class-validator's own metadata. */
+function dtoFields(dto: new () => object): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+  return [...new Set(metadata.map((entry) => entry.propertyName))].sort();
+}
+
+/** The methods OrionGateway subscribes to, read from Nest's decorator metadata. */
+function gatewayMethods(): string[] {
+  const prototype = OrionGateway.prototype as unknown as Record<string, unknown>;
+  return Object.getOwnPropertyNames(prototype)
+    .map((name) => Reflect.getMetadata(MESSAGE_METADATA, prototype[name] as object) as unknown)
+    .filter((message): message is string => typeof message === 'string')
+    .sort();
+}
+
+describe('docs/asyncapi.yaml matches the code', () => {
+  it('is an AsyncAPI 3.0 document whose references all resolve', () => {
+    expect(doc.asyncapi).toBe('3.0.0');
+    for (const [name, channel] of Object.entries(doc.channels)) {
+      for (const ref of Object.values(channel.messages)) {
+        const target = ref.$ref.split('/').pop()!;
+        expect(doc.components.messages[target], `${name} -> ${ref.$ref}`).toBeDefined();
+      }
+    }
+    for (const operation of Object.values(doc.operations)) {
+      const channel = operation.channel.$ref.split('/').pop()!;
+      for (const ref of operation.messages) {
+        expect(doc.channels[channel]?.messages[ref.$ref.split('/').pop()!]).toBeDefined();
+      }
+    }
+  });
+
+  it('documents exactly the messages the server sends, with their payload fields', () => {
+    expect(operationMessages('send', 'client')).toEqual(Object.keys(SERVER_MESSAGE_FIELDS).sort());
+    for (const [method, fields] of Object.entries(SERVER_MESSAGE_FIELDS)) {
+      const documented = documentedFields(method);
+      expect(documented.properties, method).toEqual([...fields].sort());
+      expect(documented.required, method).toEqual([...fields].sort());
+    }
+  });
+
+  it('documents exactly the WebSocket messages the gateway accepts, with their DTO fields', () => {
+    const methods = Object.keys(CLIENT_MESSAGE_DTOS).sort();
+    expect(gatewayMethods()).toEqual(methods);
+    expect(operationMessages('receive', 'client')).toEqual(methods);
+    for (const [method, dto] of Object.entries(CLIENT_MESSAGE_DTOS)) {
+      const documented = documentedFields(method);
+      expect(documented.properties, method).toEqual(dtoFields(dto));
+      expect(documented.required, method).toEqual(dtoFields(dto));
+    }
+  });
+
+  it('documents the UDP datagram with its DTO fields', () => {
+    expect(operationMessages('receive', 'mediationUdp')).toEqual([UDP_CONNECT_METHOD]);
+    expect(documentedFields(UDP_CONNECT_METHOD).required).toEqual(dtoFields(UdpConnectDto));
+  });
+});
