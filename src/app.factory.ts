@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { serveOpenApi } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { OrionConfig } from './config/orion-config.js';
 import { FrameWsAdapter } from './gateway/frame-ws.adapter.js';
@@ -24,6 +25,7 @@ export async function createOrionApp(
   app.useWebSocketAdapter(new FrameWsAdapter(app));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
+  serveOpenApi(app);
   await app.listen(config.httpPort, config.host);
   return app;
 }

@@ -6,10 +6,12 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OrionError } from './orion-error.js';
 
-export interface ErrorBody {
+export class ErrorBody {
+  @ApiProperty({ type: [String], example: ['The lobby is full.'] })
   errors: string[];
 }
 

@@ -1,5 +1,11 @@
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { UdpSocketHealthIndicator } from './udp-socket.health.js';
 
@@ -7,6 +13,7 @@ import { UdpSocketHealthIndicator } from './udp-socket.health.js';
  * Probes for orchestrators. Liveness: the process answers HTTP. Readiness: it answers
  * HTTP and its UDP socket is bound. A failed probe answers 503 with Terminus's report.
  */
+@ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
@@ -15,13 +22,18 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Liveness: the process answers HTTP' })
+  @ApiOkResponse({ description: 'Alive.' })
   live(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult | unknown> {
     return this.report(response, []);
   }
 
   @Get('readyz')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: HTTP is served and the UDP socket is bound' })
+  @ApiOkResponse({ description: 'Ready.' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready; the body names the failing check.' })
   ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult | unknown> {
     return this.report(response, [() => this.udpSocket.check('udp')]);
   }

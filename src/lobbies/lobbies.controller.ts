@@ -1,14 +1,23 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ClientsService } from '../clients/clients.service.js';
+import { ApiErrorResponses } from '../common/api-error-responses.js';
 import { CreateLobbyDto } from './dto/create-lobby.dto.js';
 import { JoinLobbyDto } from './dto/join-lobby.dto.js';
-import type {
+import {
   CreateLobbyResponse,
   JoinLobbyResponse,
   ListLobbiesResponse,
 } from './dto/lobby-responses.js';
 import { LobbiesService } from './lobbies.service.js';
 
+@ApiTags('lobbies')
 @Controller('lobbies')
 export class LobbiesController {
   constructor(
@@ -17,12 +26,17 @@ export class LobbiesController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'List the public lobbies' })
+  @ApiOkResponse({ type: ListLobbiesResponse })
   list(): Promise<ListLobbiesResponse> {
     return this.lobbies.listPublic();
   }
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Create a lobby and become its host' })
+  @ApiCreatedResponse({ type: CreateLobbyResponse })
+  @ApiErrorResponses()
   async create(@Body() body: CreateLobbyDto): Promise<CreateLobbyResponse> {
     const clientId = await this.clients.resolveToken(body.token);
     return this.lobbies.create(clientId, body);
@@ -30,6 +44,10 @@ export class LobbiesController {
 
   @Post(':lobbyId/join')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Join a lobby by its code' })
+  @ApiParam({ name: 'lobbyId', description: 'The 5-character lobby code, any letter case.' })
+  @ApiOkResponse({ type: JoinLobbyResponse })
+  @ApiErrorResponses()
   async join(
     @Param('lobbyId') lobbyId: string,
     @Body() body: JoinLobbyDto,

@@ -1,8 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ClientsService } from '../clients/clients.service.js';
+import { ApiErrorResponses } from '../common/api-error-responses.js';
 import { TokenOnlyDto } from '../lobbies/dto/token-only.dto.js';
 import { MediationService } from './mediation.service.js';
 
+@ApiTags('lobbies')
 @Controller('lobbies/:lobbyId/ptp')
 export class MediationController {
   constructor(
@@ -12,6 +15,10 @@ export class MediationController {
 
   @Post('start')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Start peer-to-peer mediation (host only); the lobby locks' })
+  @ApiParam({ name: 'lobbyId', description: 'The 5-character lobby code, any letter case.' })
+  @ApiOkResponse({ description: 'Mediation started. No body.' })
+  @ApiErrorResponses()
   async start(@Param('lobbyId') lobbyId: string, @Body() body: TokenOnlyDto): Promise<void> {
     const clientId = await this.clients.resolveToken(body.token);
     await this.mediation.start(clientId, lobbyId);

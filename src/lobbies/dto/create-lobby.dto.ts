@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { IsClientToken, IsDisplayName, IsWholeNumberBetween } from './validation-rules.js';
 
@@ -7,12 +8,13 @@ export class CreateLobbyDto {
   @IsClientToken()
   token: string;
 
-  @IsDisplayName('hostName')
+  @IsDisplayName('hostName', "The host's name within the lobby.")
   hostName: string;
 
-  @IsDisplayName('lobbyName')
+  @IsDisplayName('lobbyName', 'The name shown in the lobby list.')
   lobbyName: string;
 
+  @ApiProperty({ description: 'Whether GET /lobbies lists the lobby.' })
   @IsBoolean({ message: 'isPublic must be true or false.' })
   isPublic: boolean;
 

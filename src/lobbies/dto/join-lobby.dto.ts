@@ -4,6 +4,6 @@ export class JoinLobbyDto {
   @IsClientToken()
   token: string;
 
-  @IsDisplayName('peerName')
+  @IsDisplayName('peerName', 'Your name within the lobby; unique among its members.')
   peerName: string;
 }

@@ -1,11 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** Word characters and spaces, 1..50 long, not starting with a space. */
 export const DISPLAY_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_ ]{0,49}$/;
 
-export const IsDisplayName = (field: string) =>
+export const IsDisplayName = (field: string, description: string) =>
   applyDecorators(
+    ApiProperty({
+      description,
+      pattern: DISPLAY_NAME_PATTERN.source,
+      minLength: 1,
+      maxLength: 50,
+      example: 'Friday Night',
+    }),
     IsString({ message: `${field} must be a string.` }),
     Matches(DISPLAY_NAME_PATTERN, {
       message: `${field} must be 1 to 50 letters, digits, underscores or spaces, and cannot start with a space.`,
@@ -14,6 +22,11 @@ export const IsDisplayName = (field: string) =>
 
 export const IsClientToken = () =>
   applyDecorators(
+    ApiProperty({
+      description: 'The secret token from client_registered.',
+      minLength: 1,
+      maxLength: 256,
+    }),
     IsString({ message: 'token must be a string.' }),
     IsNotEmpty({ message: 'token must not be empty.' }),
     MaxLength(256, { message: 'token is too long.' }),
@@ -22,6 +35,7 @@ export const IsClientToken = () =>
 /** Applied in this order so that, stopping at the first error, a wrong type is named as such. */
 export const IsWholeNumberBetween = (field: string, min: number, max: number) =>
   applyDecorators(
+    ApiProperty({ type: 'integer', minimum: min, maximum: max }),
     IsInt({ message: `${field} must be a whole number.` }),
     Min(min, { message: `${field} must be at least ${min}.` }),
     Max(max, { message: `${field} must be at most ${max}.` }),
