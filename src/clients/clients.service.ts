@@ -22,7 +22,8 @@ export class ClientsService {
   async register(): Promise<RegisteredClient> {
     const client = { id: newClientId(), token: newClientToken(), connectedAt: Date.now() };
     await this.store.insert(client);
-    this.logger.log(`Client ${client.id} registered`);
+    // Per-client events log at debug: the default `log` level keeps one line per lobby step.
+    this.logger.debug(`Client ${client.id} registered`);
     return { clientId: client.id, token: client.token };
   }
 
@@ -42,7 +43,7 @@ export class ClientsService {
   async disconnect(clientId: string): Promise<void> {
     const removed = await this.store.delete(clientId);
     if (!removed) return;
-    this.logger.log(`Client ${clientId} disconnected`);
+    this.logger.debug(`Client ${clientId} disconnected`);
     this.events.emit('client.disconnected', { clientId });
   }
 

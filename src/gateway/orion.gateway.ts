@@ -8,6 +8,7 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import type { ClassConstructor } from 'class-transformer';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ClientsService } from '../clients/clients.service.js';
 import { validatePayload } from '../common/validate-payload.js';
@@ -32,13 +33,13 @@ export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
     private readonly mediation: MediationService,
   ) {}
 
-  async handleConnection(socket: WebSocket): Promise<void> {
+  async handleConnection(socket: WebSocket, request?: IncomingMessage): Promise<void> {
     const { clientId, token } = await this.clients.register();
     if (socket.readyState !== socket.OPEN) {
       await this.clients.disconnect(clientId);
       return;
     }
-    this.registry.attach(clientId, socket);
+    this.registry.attach(clientId, socket, request?.socket);
     this.registry.send(clientId, 'client_registered', { token });
   }
 
