@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { OrionEventBus } from './common/orion-events.js';
 import { serveOpenApi } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { OrionConfig } from './config/orion-config.js';
@@ -22,7 +23,8 @@ export async function createOrionApp(
     cors: { origin: true },
     abortOnError: false,
   });
-  app.useWebSocketAdapter(new FrameWsAdapter(app));
+  const events = app.get(OrionEventBus);
+  app.useWebSocketAdapter(new FrameWsAdapter(app, (result) => events.emit('ws.frame', { result })));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   serveOpenApi(app);

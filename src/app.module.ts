@@ -8,6 +8,7 @@ import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LobbiesModule } from './lobbies/lobbies.module.js';
 import { MediationModule } from './mediation/mediation.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { UdpModule } from './udp/udp.module.js';
 
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         MediationModule,
         GatewayModule,
         HealthModule,
+        MetricsModule,
       ],
     };
   }

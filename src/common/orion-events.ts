@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 
+export type UdpDatagramResult =
+  'accepted' | 'duplicate' | 'not_mediating' | 'unknown_token' | 'malformed' | 'oversize';
+export type WsFrameResult = 'accepted' | 'rejected' | 'unknown_method' | 'malformed';
+export type MediationEndReason =
+  'succeeded' | 'member_left' | 'udp_timeout' | 'connect_timeout' | 'lobby_closed';
+
 /** The events modules exchange, by name, with their payloads. */
 export interface OrionEvents {
+  /** A client's socket opened and it was given a token. */
+  'client.connected': { clientId: string };
   /** A client's socket closed; everything it held must be released. */
   'client.disconnected': { clientId: string };
   /** A well-formed `ptpMediation_connect` datagram arrived. */
@@ -11,6 +19,21 @@ export interface OrionEvents {
   'lobby.memberLeft': { lobbyId: string; clientId: string; peerName: string };
   /** A lobby was closed and removed. */
   'lobby.closed': { lobbyId: string };
+  /** What became of a datagram that reached the UDP socket. */
+  'udp.datagram': { result: UdpDatagramResult };
+  /** What became of a WebSocket frame a client sent. */
+  'ws.frame': { result: WsFrameResult };
+  /** The host started mediation in a lobby. */
+  'mediation.started': { lobbyId: string; members: number };
+  /** Every endpoint arrived: mediation moved from collecting to connecting. */
+  'mediation.phaseEnded': { lobbyId: string; phase: 'collecting'; durationMs: number };
+  /** Mediation ended, in whichever phase it was. */
+  'mediation.ended': {
+    lobbyId: string;
+    reason: MediationEndReason;
+    phase: 'collecting' | 'connecting';
+    phaseDurationMs: number;
+  };
 }
 
 export type OrionEventName = keyof OrionEvents;

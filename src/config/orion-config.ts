@@ -1,4 +1,4 @@
-import { IsIP, IsInt, Max, Min } from 'class-validator';
+import { IsIP, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 const MAX_TIMER_MS = 2_147_483_647; // setTimeout's upper bound
 
@@ -20,6 +20,13 @@ export class OrionConfig {
   @Min(0)
   @Max(65_535)
   udpPort = 5990;
+
+  /** Serve `/metrics` on this port instead of the HTTP port, so it need not be public. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  metricsPort: number | undefined = undefined;
 
   /** How long to wait for every member's UDP packet. */
   @IsInt()

@@ -51,6 +51,12 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: port,
   },
   {
+    key: 'metricsPort',
+    valueName: 'port',
+    description: 'serve GET /metrics on this port instead of the HTTP port',
+    parse: port,
+  },
+  {
     key: 'ptpmServerConnectTimeoutMs',
     valueName: 'ms',
     description: "how long mediation waits for every member's UDP packet",

@@ -5,6 +5,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { decodeFrame } from '../common/frame-codec.js';
+import type { WsFrameResult } from '../common/orion-events.js';
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -17,7 +18,14 @@ export class FrameWsAdapter extends WsAdapter {
   private readonly frameLogger = new Logger(FrameWsAdapter.name);
   private readonly attached: { server: HttpServer; listener: UpgradeListener }[] = [];
 
-  constructor(private readonly app: INestApplicationContext & { getHttpServer(): HttpServer }) {
+  /**
+   * @param onDropped told of every frame dropped here, before any handler: binary or
+   *   undecodable frames, and unknown methods (for the metrics).
+   */
+  constructor(
+    private readonly app: INestApplicationContext & { getHttpServer(): HttpServer },
+    private readonly onDropped: (result: WsFrameResult) => void = () => undefined,
+  ) {
     super(app);
   }
 
@@ -48,10 +56,10 @@ export class FrameWsAdapter extends WsAdapter {
   ): void {
     const byMethod = new Map(handlers.map((handler) => [handler.message, handler.callback]));
     client.on('message', (data: RawData, isBinary: boolean) => {
-      if (isBinary) return;
-      const frame = decodeFrame(data.toString());
-      const callback = frame && byMethod.get(frame.method);
-      if (!frame || !callback) return;
+      const frame = isBinary ? undefined : decodeFrame(data.toString());
+      if (!frame) return this.onDropped('malformed');
+      const callback = byMethod.get(frame.method);
+      if (!callback) return this.onDropped('unknown_method');
       try {
         const result: unknown = callback(frame.payload, frame.method);
         if (result instanceof Promise) result.catch((error) => this.reportHandlerError(error));

@@ -11,12 +11,12 @@ import type { ClassConstructor } from 'class-transformer';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ClientsService } from '../clients/clients.service.js';
+import { OrionEventBus } from '../common/orion-events.js';
 import { validatePayload } from '../common/validate-payload.js';
-import { TokenOnlyDto } from '../lobbies/dto/token-only.dto.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { MediationService } from '../mediation/mediation.service.js';
 import { ClientRegistry } from './client-registry.js';
-import { ChatMessageDto } from './dto/chat-message.dto.js';
+import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
 
 /**
  * The WebSocket edge: registers clients on connect, releases them on close, and turns
@@ -31,6 +31,7 @@ export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
     private readonly clients: ClientsService,
     private readonly lobbies: LobbiesService,
     private readonly mediation: MediationService,
+    private readonly events: OrionEventBus,
   ) {}
 
   async handleConnection(socket: WebSocket, request?: IncomingMessage): Promise<void> {
@@ -50,15 +51,21 @@ export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
   @SubscribeMessage('lobby_messaging_send')
   async onChat(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
-    await this.authorized(socket, ChatMessageDto, body, (clientId, message) =>
-      this.lobbies.chat(clientId, message.lobbyId, message.message),
+    await this.authorized(
+      socket,
+      CLIENT_MESSAGE_DTOS.lobby_messaging_send,
+      body,
+      (clientId, message) => this.lobbies.chat(clientId, message.lobbyId, message.message),
     );
   }
 
   @SubscribeMessage('ptpMediation_peersConnection_success')
   async onPeersConnected(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
-    await this.authorized(socket, TokenOnlyDto, body, (clientId) =>
-      this.mediation.reportPeersConnected(clientId),
+    await this.authorized(
+      socket,
+      CLIENT_MESSAGE_DTOS.ptpMediation_peersConnection_success,
+      body,
+      (clientId) => this.mediation.reportPeersConnected(clientId),
     );
   }
 
@@ -72,14 +79,27 @@ export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
     body: unknown,
     action: (clientId: string, message: T) => Promise<void>,
   ): Promise<void> {
+    const accepted = await this.runAuthorized(socket, dto, body, action);
+    this.events.emit('ws.frame', { result: accepted ? 'accepted' : 'rejected' });
+  }
+
+  /** True when the action ran to completion; false when the message was dropped. */
+  private async runAuthorized<T extends { token: string }>(
+    socket: WebSocket,
+    dto: ClassConstructor<T>,
+    body: unknown,
+    action: (clientId: string, message: T) => Promise<void>,
+  ): Promise<boolean> {
     const clientId = this.registry.clientIdOf(socket);
     const message = validatePayload(dto, body);
-    if (clientId === undefined || !message) return;
-    if (!(await this.clients.ownsToken(clientId, message.token))) return;
+    if (clientId === undefined || !message) return false;
+    if (!(await this.clients.ownsToken(clientId, message.token))) return false;
     try {
       await action(clientId, message);
+      return true;
     } catch (error) {
       this.logger.verbose(`Dropped a message from client ${clientId}: ${(error as Error).message}`);
+      return false;
     }
   }
 }

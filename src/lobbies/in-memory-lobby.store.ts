@@ -25,6 +25,10 @@ export class InMemoryLobbyStore implements LobbyStore {
     return this.lobbyIdByMember.get(clientId);
   }
 
+  async list(): Promise<Lobby[]> {
+    return [...this.lobbies.values()];
+  }
+
   async listPublic(): Promise<Lobby[]> {
     return [...this.lobbies.values()].filter((lobby) => lobby.isPublic);
   }

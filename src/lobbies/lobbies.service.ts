@@ -78,7 +78,8 @@ export class LobbiesService {
       return { ...lobby, members: [...lobby.members, { clientId, name: peerName }] };
     });
     if (!joined) throw Errors.lobbyNotFound();
-    this.logger.log(`Client ${clientId} joined lobby ${lobbyId}`);
+    // Per-client events log at debug; lobby creation and closing stay at `log`.
+    this.logger.debug(`Client ${clientId} joined lobby ${lobbyId}`);
 
     const others = joined.members.filter((member) => member.clientId !== clientId);
     this.sendTo(others, 'lobby_peerConnect', { lobbyId, peerName });
@@ -154,7 +155,7 @@ export class LobbiesService {
       members: current.members.filter((member) => member.clientId !== clientId),
     }));
     if (!remaining) return;
-    this.logger.log(`Client ${clientId} left lobby ${lobby.id}`);
+    this.logger.debug(`Client ${clientId} left lobby ${lobby.id}`);
     this.sendTo(remaining.members, 'lobby_peerDisconnect', {
       lobbyId: lobby.id,
       peerName: leaving.name,
@@ -168,6 +169,11 @@ export class LobbiesService {
 
   count(): Promise<number> {
     return this.store.count();
+  }
+
+  /** Every open lobby, public or private: for operators' metrics, never for clients. */
+  all(): Promise<readonly Lobby[]> {
+    return this.store.list();
   }
 
   private sendTo<M extends ServerMethod>(

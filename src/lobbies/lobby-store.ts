@@ -14,6 +14,8 @@ export interface LobbyStore {
   /** The id of the lobby a client is a member of, if any: cheaper than the record. */
   lobbyIdOf(clientId: string): Promise<string | undefined>;
   listPublic(): Promise<Lobby[]>;
+  /** Every lobby, public or not. */
+  list(): Promise<Lobby[]>;
   /**
    * Replaces the lobby with `change(current)`. `change` may throw to refuse; nothing
    * is written then. Returns undefined when the lobby does not exist.

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientsService } from '../clients/clients.service.js';
 import type { ClientMessenger } from '../common/client-messenger.js';
+import type { OrionEventBus, OrionEventName, OrionEvents } from '../common/orion-events.js';
 import { Errors, OrionError } from '../common/orion-error.js';
 import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
 import { buildConfig } from '../config/settings.js';
@@ -117,11 +118,26 @@ const fakeClients: Pick<ClientsService, 'resolveToken'> = {
 
 const fakeUdp: Pick<UdpListenerService, 'port'> = { port: UDP_PORT };
 
+/** Records the lifecycle events the service announces (metrics listen to them). */
+class RecordingEventBus implements Pick<OrionEventBus, 'emit'> {
+  readonly emitted: { event: OrionEventName; payload: unknown }[] = [];
+
+  emit<E extends OrionEventName>(event: E, payload: OrionEvents[E]): void {
+    this.emitted.push({ event, payload });
+  }
+
+  /** The emitted events of one name, payloads only. */
+  of<E extends OrionEventName>(event: E): OrionEvents[E][] {
+    return this.emitted.filter((e) => e.event === event).map((e) => e.payload as OrionEvents[E]);
+  }
+}
+
 describe('MediationService', () => {
   let timeline: string[];
   let messenger: RecordingMessenger;
   let lobbies: FakeLobbies;
   let service: MediationService;
+  let events: RecordingEventBus;
 
   beforeAll(() => {
     Logger.overrideLogger(false);
@@ -129,10 +145,13 @@ describe('MediationService', () => {
 
   beforeEach(() => {
     // Leave setImmediate real so `settle` can let pending promise chains finish.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
     timeline = [];
     messenger = new RecordingMessenger(timeline);
     lobbies = new FakeLobbies(timeline);
+    events = new RecordingEventBus();
     service = new MediationService(
       new InMemoryMediationStore(),
       messenger,
@@ -144,6 +163,7 @@ describe('MediationService', () => {
         ptpmConnectRequestIntervalMs: REMINDER_INTERVAL_MS,
         ptpmConnectTimeoutMs: CONNECT_TIMEOUT_MS,
       }),
+      events as unknown as OrionEventBus,
     );
   });
 
@@ -176,6 +196,54 @@ describe('MediationService', () => {
     await elapse(LONG_AFTER_MS);
     expect(messenger.sent.slice(count)).toEqual([]);
   };
+
+  describe('lifecycle events', () => {
+    it('announces the start, the end of the UDP phase and a success, with phase durations', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      await elapse(120);
+      for (const member of everyone) await udpFrom(member);
+      await elapse(80);
+      for (const member of everyone) await service.reportPeersConnected(member.clientId);
+
+      expect(events.of('mediation.started')).toEqual([{ lobbyId: LOBBY_ID, members: 3 }]);
+      expect(events.of('mediation.phaseEnded')).toEqual([
+        { lobbyId: LOBBY_ID, phase: 'collecting', durationMs: 120 },
+      ]);
+      expect(events.of('mediation.ended')).toEqual([
+        { lobbyId: LOBBY_ID, reason: 'succeeded', phase: 'connecting', phaseDurationMs: 80 },
+      ]);
+    });
+
+    it('says what became of each datagram: accepted, duplicate, unknown token, not mediating', async () => {
+      await udpFrom(ann);
+      await service.onUdpConnect({ token: 'nobody', ip: '10.0.0.9', port: 9 });
+      await service.start(host.clientId, LOBBY_ID);
+      await udpFrom(ann);
+      await udpFrom(ann);
+
+      expect(events.of('udp.datagram').map((e) => e.result)).toEqual([
+        'not_mediating',
+        'unknown_token',
+        'accepted',
+        'duplicate',
+      ]);
+    });
+
+    it('names the reason when mediation ends early', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      await elapse(COLLECT_TIMEOUT_MS);
+      await reachPeersPhase();
+      await elapse(CONNECT_TIMEOUT_MS);
+      await service.start(host.clientId, LOBBY_ID);
+      await service.onLobbyClosed({ lobbyId: LOBBY_ID });
+
+      expect(events.of('mediation.ended').map((e) => [e.reason, e.phase])).toEqual([
+        ['udp_timeout', 'collecting'],
+        ['connect_timeout', 'connecting'],
+        ['lobby_closed', 'collecting'],
+      ]);
+    });
+  });
 
   describe('collecting endpoints', () => {
     it('asks every member for a UDP packet on the server port when the host starts', async () => {

@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service.js';
 import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
-import { OnOrionEvent, type OrionEvents } from '../common/orion-events.js';
+import {
+  OnOrionEvent,
+  OrionEventBus,
+  type MediationEndReason,
+  type OrionEvents,
+  type UdpDatagramResult,
+} from '../common/orion-events.js';
 import { Errors } from '../common/orion-error.js';
 import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
 import { OrionConfig } from '../config/orion-config.js';
@@ -15,6 +21,7 @@ import {
   recordConnected,
   recordEndpoint,
   startMediation,
+  type Endpoint,
   type Mediation,
   type MediationPhase,
 } from './mediation.js';
@@ -44,6 +51,7 @@ export class MediationService implements OnApplicationShutdown {
     private readonly clients: ClientsService,
     private readonly udp: UdpListenerService,
     private readonly config: OrionConfig,
+    private readonly events: OrionEventBus,
   ) {}
 
   /** The host starts mediation: the lobby locks and every member is asked for a packet. */
@@ -55,6 +63,7 @@ export class MediationService implements OnApplicationShutdown {
       throw Errors.mediationUnderway();
     }
     this.logger.log(`Mediation started in lobby ${lobby.id} (${lobby.members.length} members)`);
+    this.events.emit('mediation.started', { lobbyId: lobby.id, members: lobby.members.length });
     this.enterCollecting(mediation);
   }
 
@@ -70,29 +79,19 @@ export class MediationService implements OnApplicationShutdown {
 
   @OnOrionEvent('udp.connect')
   async onUdpConnect({ token, ip, port }: OrionEvents['udp.connect']): Promise<void> {
-    const clientId = await this.clients.resolveToken(token).catch(() => undefined);
-    if (clientId === undefined) return;
-    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
-    if (lobbyId === undefined) return;
-    const updated = await this.store.update(lobbyId, (current) =>
-      recordEndpoint(current, clientId, { ip, port }),
-    );
-    if (!updated) return;
-    this.logger.log(`Mediation in lobby ${lobbyId}: UDP endpoint of client ${clientId} captured`);
-    if (updated.phase === 'connecting') this.enterConnecting(updated);
+    const result = await this.captureEndpoint(token, { ip, port });
+    this.events.emit('udp.datagram', { result });
   }
 
   @OnOrionEvent('lobby.memberLeft')
   async onMemberLeft({ lobbyId, peerName }: OrionEvents['lobby.memberLeft']): Promise<void> {
-    await this.abort(lobbyId, ABORT_REASONS.memberLeft(peerName));
+    await this.abort(lobbyId, 'member_left', ABORT_REASONS.memberLeft(peerName));
   }
 
   @OnOrionEvent('lobby.closed')
   async onLobbyClosed({ lobbyId }: OrionEvents['lobby.closed']): Promise<void> {
-    this.timers.clear(lobbyId);
-    if (await this.store.delete(lobbyId)) {
-      this.logger.log(`Mediation in lobby ${lobbyId} ended: the lobby closed`);
-    }
+    const ended = await this.end(lobbyId, 'lobby_closed');
+    if (ended) this.logger.log(`Mediation in lobby ${lobbyId} ended: the lobby closed`);
   }
 
   onApplicationShutdown(): void {
@@ -104,12 +103,38 @@ export class MediationService implements OnApplicationShutdown {
     return this.timers.size;
   }
 
+  /** Records a member's public endpoint from its datagram, and says what came of it. */
+  private async captureEndpoint(token: string, endpoint: Endpoint): Promise<UdpDatagramResult> {
+    const clientId = await this.clients.resolveToken(token).catch(() => undefined);
+    if (clientId === undefined) return 'unknown_token';
+    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
+    const before = lobbyId === undefined ? undefined : await this.store.get(lobbyId);
+    if (lobbyId === undefined || !before) return 'not_mediating';
+    const updated = await this.store.update(lobbyId, (current) =>
+      recordEndpoint(current, clientId, endpoint),
+    );
+    if (!updated) return 'duplicate';
+    // One per member and mediation: debug, like the other per-client events.
+    this.logger.debug(`Mediation in lobby ${lobbyId}: UDP endpoint of client ${clientId} captured`);
+    if (updated.phase === 'connecting') {
+      this.events.emit('mediation.phaseEnded', {
+        lobbyId,
+        phase: 'collecting',
+        durationMs: updated.phaseStartedAt - before.phaseStartedAt,
+      });
+      this.enterConnecting(updated);
+    }
+    return 'accepted';
+  }
+
   private enterCollecting(mediation: Mediation): void {
     const { lobbyId } = mediation;
     this.timers.arm(lobbyId, 'collecting', {
       timeoutMs: this.config.ptpmServerConnectTimeoutMs,
       onTimeout: () =>
-        this.run(lobbyId, 'collecting', () => this.abort(lobbyId, ABORT_REASONS.udpTimeout)),
+        this.run(lobbyId, 'collecting', () =>
+          this.abort(lobbyId, 'udp_timeout', ABORT_REASONS.udpTimeout),
+        ),
       intervalMs: this.config.ptpmConnectRequestIntervalMs,
       onTick: () => this.run(lobbyId, 'collecting', () => this.remind(lobbyId)),
     });
@@ -121,7 +146,9 @@ export class MediationService implements OnApplicationShutdown {
     this.timers.arm(lobbyId, 'connecting', {
       timeoutMs: this.config.ptpmConnectTimeoutMs,
       onTimeout: () =>
-        this.run(lobbyId, 'connecting', () => this.abort(lobbyId, ABORT_REASONS.connectTimeout)),
+        this.run(lobbyId, 'connecting', () =>
+          this.abort(lobbyId, 'connect_timeout', ABORT_REASONS.connectTimeout),
+        ),
     });
     this.logger.log(`Mediation in lobby ${lobbyId}: every endpoint captured, peers connecting`);
     for (const member of mediation.members) {
@@ -139,20 +166,39 @@ export class MediationService implements OnApplicationShutdown {
 
   private async succeed(mediation: Mediation): Promise<void> {
     const { lobbyId } = mediation;
-    this.timers.clear(lobbyId);
-    if (!(await this.store.delete(lobbyId))) return;
+    if (!(await this.end(lobbyId, 'succeeded'))) return;
     this.logger.log(`Mediation in lobby ${lobbyId} succeeded`);
     this.send(mediation.members, 'ptpMediation_success', {});
     await this.lobbies.close(lobbyId, 'mediation succeeded');
   }
 
-  private async abort(lobbyId: string, abortReason: string): Promise<void> {
-    this.timers.clear(lobbyId);
-    if (!(await this.store.delete(lobbyId))) return;
+  private async abort(
+    lobbyId: string,
+    reason: MediationEndReason,
+    abortReason: string,
+  ): Promise<void> {
+    if (!(await this.end(lobbyId, reason))) return;
     this.logger.log(`Mediation in lobby ${lobbyId} aborted: ${abortReason}`);
     await this.lobbies.unlock(lobbyId);
     const lobby = await this.lobbies.get(lobbyId);
     if (lobby) this.send(lobby.members, 'ptpMediation_aborted', { abortReason });
+  }
+
+  /**
+   * Every way out of a mediation passes here: its timers are cleared and its record
+   * removed. Returns the ended mediation, or undefined when it had already ended.
+   */
+  private async end(lobbyId: string, reason: MediationEndReason): Promise<Mediation | undefined> {
+    this.timers.clear(lobbyId);
+    const ended = await this.store.delete(lobbyId);
+    if (!ended) return undefined;
+    this.events.emit('mediation.ended', {
+      lobbyId,
+      reason,
+      phase: ended.phase,
+      phaseDurationMs: Date.now() - ended.phaseStartedAt,
+    });
+    return ended;
   }
 
   private askForPackets(members: readonly LobbyMember[]): void {

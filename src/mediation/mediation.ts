@@ -36,6 +36,8 @@ export interface Mediation {
   /** Members who reported that they reached all their peers. */
   connected: string[];
   startedAt: number;
+  /** When the current phase began, for the phase-duration metrics. */
+  phaseStartedAt: number;
 }
 
 export function startMediation(
@@ -51,6 +53,7 @@ export function startMediation(
     endpoints: {},
     connected: [],
     startedAt: Date.now(),
+    phaseStartedAt: Date.now(),
   };
 }
 
@@ -64,7 +67,8 @@ export function recordEndpoint(
   if (!isMember(mediation, clientId)) return undefined;
   const endpoints = { ...mediation.endpoints, [clientId]: endpoint };
   const everyoneHeard = mediation.members.every((member) => member.clientId in endpoints);
-  return { ...mediation, endpoints, phase: everyoneHeard ? 'connecting' : 'collecting' };
+  if (!everyoneHeard) return { ...mediation, endpoints };
+  return { ...mediation, endpoints, phase: 'connecting', phaseStartedAt: Date.now() };
 }
 
 /** Records a member's success report; undefined when it changes nothing. */

@@ -66,11 +66,19 @@ export class UdpListenerService implements OnApplicationBootstrap, OnApplication
   }
 
   private onDatagram(datagram: Buffer, remote: RemoteInfo): void {
-    if (datagram.length > MAX_DATAGRAM_BYTES) return;
+    if (datagram.length > MAX_DATAGRAM_BYTES) {
+      this.events.emit('udp.datagram', { result: 'oversize' });
+      return;
+    }
     const frame = decodeFrame(datagram.toString('utf8'));
-    if (!frame || frame.method !== UDP_CONNECT_METHOD) return;
-    const message = validatePayload(UdpConnectDto, frame.payload);
-    if (!message) return;
+    const message =
+      frame?.method === UDP_CONNECT_METHOD
+        ? validatePayload(UdpConnectDto, frame.payload)
+        : undefined;
+    if (!message) {
+      this.events.emit('udp.datagram', { result: 'malformed' });
+      return;
+    }
     this.events.emit('udp.connect', {
       token: message.token,
       ip: normalizeSourceAddress(remote.address),

@@ -1,0 +1,109 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const PHASE_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const HTTP_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+const MEMBER_BUCKETS = [1, 2, 4, 8, 16, 32, 64];
+
+/** Reads the current state at scrape time, for the gauges. */
+export interface StateSnapshot {
+  clients: number;
+  lobbies: { isPublic: boolean; locked: boolean; members: number }[];
+}
+
+/**
+ * Every Prometheus metric Orion exposes, in a registry of its own (so that several
+ * apps in one process, as in tests, never share counters).
+ */
+export class OrionMetrics {
+  readonly registry = new Registry();
+
+  readonly mediationsStarted = new Counter({
+    name: 'orion_mediations_started_total',
+    help: 'Mediations started by a host.',
+    registers: [this.registry],
+  });
+  readonly mediationsEnded = new Counter({
+    name: 'orion_mediations_ended_total',
+    help: 'Mediations ended, by reason: succeeded, or aborted (member_left, udp_timeout, connect_timeout, lobby_closed).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly phaseDuration = new Histogram({
+    name: 'orion_mediation_phase_duration_seconds',
+    help: 'How long each mediation phase lasted, by phase and how it ended.',
+    labelNames: ['phase', 'outcome'] as const,
+    buckets: PHASE_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+  readonly udpDatagrams = new Counter({
+    name: 'orion_udp_datagrams_total',
+    help: 'Datagrams received on the UDP port, by result.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly wsFrames = new Counter({
+    name: 'orion_ws_frames_total',
+    help: 'WebSocket frames received from clients, by result.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({
+    name: 'orion_http_requests_total',
+    help: 'HTTP requests answered, by method, route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'orion_http_request_duration_seconds',
+    help: 'HTTP request latency, by method, route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: HTTP_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+
+  constructor(snapshot: () => Promise<StateSnapshot>) {
+    collectDefaultMetrics({ register: this.registry });
+    // One read of the state per scrape feeds the three state metrics below.
+    let pending: Promise<StateSnapshot> | undefined;
+    const read = () => (pending ??= snapshot().finally(() => (pending = undefined)));
+
+    new Gauge({
+      name: 'orion_connected_clients',
+      help: 'Clients with an open WebSocket.',
+      registers: [this.registry],
+      async collect() {
+        this.set((await read()).clients);
+      },
+    });
+    new Gauge({
+      name: 'orion_lobbies',
+      help: 'Open lobbies, by visibility (public, private) and state (open, mediating).',
+      labelNames: ['visibility', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const { lobbies } = await read();
+        for (const visibility of ['public', 'private']) {
+          for (const state of ['open', 'mediating']) {
+            const count = lobbies.filter(
+              (lobby) =>
+                lobby.isPublic === (visibility === 'public') &&
+                lobby.locked === (state === 'mediating'),
+            ).length;
+            this.set({ visibility, state }, count);
+          }
+        }
+      },
+    });
+    new Histogram({
+      name: 'orion_lobby_members',
+      help: 'Members per open lobby, recomputed at every scrape.',
+      buckets: MEMBER_BUCKETS,
+      registers: [this.registry],
+      async collect() {
+        const { lobbies } = await read();
+        this.reset();
+        for (const lobby of lobbies) this.observe(lobby.members);
+      },
+    });
+  }
+}
