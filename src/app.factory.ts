@@ -1,4 +1,6 @@
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import type { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
@@ -10,7 +12,8 @@ import type { OrionConfig } from './config/orion-config.js';
 import { FrameWsAdapter } from './gateway/frame-ws.adapter.js';
 
 export interface OrionAppOptions {
-  logger?: LoggerService | LogLevel[] | false;
+  /** Where log lines go; standard output when absent. Tests capture them here. */
+  logDestination?: Writable;
 }
 
 /** Builds the whole server, listening on the configured HTTP and UDP ports. */
@@ -18,11 +21,11 @@ export async function createOrionApp(
   config: OrionConfig,
   options: OrionAppOptions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: options.logger ?? ['log', 'warn', 'error', 'fatal'],
-    cors: { origin: true },
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, options.logDestination),
+    { bufferLogs: true, cors: { origin: true }, abortOnError: false },
+  );
+  app.useLogger(app.get(Logger));
   const events = app.get(OrionEventBus);
   app.useWebSocketAdapter(new FrameWsAdapter(app, (result) => events.emit('ws.frame', { result })));
   app.useGlobalPipes(createValidationPipe());

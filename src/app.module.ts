@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Writable } from 'node:stream';
 import { ClientsModule } from './clients/clients.module.js';
 import { EventsModule } from './common/events.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -7,17 +8,20 @@ import { ClientRegistryModule } from './gateway/client-registry.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LobbiesModule } from './lobbies/lobbies.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { MediationModule } from './mediation/mediation.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { UdpModule } from './udp/udp.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: OrionConfig): DynamicModule {
+  /** @param logDestination where log lines go (standard output when absent). */
+  static forRoot(config: OrionConfig, logDestination?: Writable): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config, logDestination),
         EventsModule,
         ClientRegistryModule,
         ClientsModule,

@@ -144,7 +144,7 @@ describe('token secrecy and ownership', () => {
       const log = orion.logger.text;
       // The log is really captured, and really covers the flow.
       expect(orion.logger.lines.length).toBeGreaterThan(10);
-      expect(log).toMatch(/Mediation in lobby [A-Z0-9]{5} succeeded/);
+      expect(log).toMatch(/"lobbyId":"[A-Z0-9]{5}","msg":"Mediation succeeded"/);
       expect(log).toMatch(/aborted/);
       for (const client of clients) {
         for (const fragment of fragmentsOf(client.token)) {

@@ -22,8 +22,7 @@ export class ClientsService {
   async register(): Promise<RegisteredClient> {
     const client = { id: newClientId(), token: newClientToken(), connectedAt: Date.now() };
     await this.store.insert(client);
-    // Per-client events log at debug: the default `log` level keeps one line per lobby step.
-    this.logger.debug(`Client ${client.id} registered`);
+    this.logger.log({ clientId: client.id }, 'Client connected');
     return { clientId: client.id, token: client.token };
   }
 
@@ -43,7 +42,7 @@ export class ClientsService {
   async disconnect(clientId: string): Promise<void> {
     const removed = await this.store.delete(clientId);
     if (!removed) return;
-    this.logger.debug(`Client ${clientId} disconnected`);
+    this.logger.log({ clientId }, 'Client disconnected');
     this.events.emit('client.disconnected', { clientId });
   }
 

@@ -1,4 +1,9 @@
-import { IsIP, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsIP, IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 const MAX_TIMER_MS = 2_147_483_647; // setTimeout's upper bound
 
@@ -27,6 +32,14 @@ export class OrionConfig {
   @Min(0)
   @Max(65_535)
   metricsPort: number | undefined = undefined;
+
+  /** The least severe log level written. */
+  @IsIn(LOG_LEVELS)
+  logLevel: LogLevel = 'info';
+
+  /** JSON lines for machines, or colourful lines for people. */
+  @IsIn(LOG_FORMATS)
+  logFormat: LogFormat = 'json';
 
   /** How long to wait for every member's UDP packet. */
   @IsInt()

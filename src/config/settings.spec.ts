@@ -21,6 +21,9 @@ describe('buildConfig', () => {
       host: '0.0.0.0',
       httpPort: 5980,
       udpPort: 5990,
+      metricsPort: undefined,
+      logLevel: 'info',
+      logFormat: 'json',
       ptpmServerConnectTimeoutMs: 300_000,
       ptpmConnectRequestIntervalMs: 10_000,
       ptpmConnectTimeoutMs: 300_000,
@@ -98,5 +101,28 @@ describe('SETTINGS', () => {
     it.each(['localhost', '', '256.0.0.1', 'example.com'])('rejects "%s"', (raw) => {
       expect(() => parserOf('host')(raw)).toThrow();
     });
+  });
+});
+
+describe('logging settings', () => {
+  it('accepts each log level and rejects anything else', () => {
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) {
+      expect(parserOf('logLevel')(level)).toBe(level);
+    }
+    for (const bad of ['', 'INFO', 'verbose', 'loud']) {
+      expect(() => parserOf('logLevel')(bad), bad).toThrow(/expected one of/);
+    }
+  });
+
+  it('accepts json and pretty as log formats', () => {
+    expect(parserOf('logFormat')('json')).toBe('json');
+    expect(parserOf('logFormat')('pretty')).toBe('pretty');
+    expect(() => parserOf('logFormat')('xml')).toThrow(/expected one of/);
+  });
+
+  it('metricsPort is a port, unset by default', () => {
+    expect(buildConfig().metricsPort).toBeUndefined();
+    expect(parserOf('metricsPort')('9100')).toBe(9100);
+    expect(() => parserOf('metricsPort')('70000')).toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { isIP } from 'node:net';
-import { OrionConfig, type OrionSettings } from './orion-config.js';
+import { LOG_FORMATS, LOG_LEVELS, OrionConfig, type OrionSettings } from './orion-config.js';
 
 /** Describes one setting for the command line: its flag, help text and parser. */
 export interface SettingDefinition {
@@ -26,6 +26,14 @@ function ipAddress(raw: string): string {
   const trimmed = raw.trim();
   if (isIP(trimmed) === 0) throw new Error('expected an IPv4 or IPv6 address');
   return trimmed;
+}
+
+function oneOf<T extends string>(choices: readonly T[]) {
+  return (raw: string): T => {
+    const value = raw.trim() as T;
+    if (!choices.includes(value)) throw new Error(`expected one of: ${choices.join(', ')}`);
+    return value;
+  };
 }
 
 const port = integerIn(0, 65_535);
@@ -55,6 +63,18 @@ export const SETTINGS: readonly SettingDefinition[] = [
     valueName: 'port',
     description: 'serve GET /metrics on this port instead of the HTTP port',
     parse: port,
+  },
+  {
+    key: 'logLevel',
+    valueName: 'level',
+    description: `least severe log level written (${LOG_LEVELS.join(', ')})`,
+    parse: oneOf(LOG_LEVELS),
+  },
+  {
+    key: 'logFormat',
+    valueName: 'format',
+    description: 'json: one JSON object per line; pretty: readable lines for a terminal',
+    parse: oneOf(LOG_FORMATS),
   },
   {
     key: 'ptpmServerConnectTimeoutMs',

@@ -98,7 +98,7 @@ export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
       await action(clientId, message);
       return true;
     } catch (error) {
-      this.logger.verbose(`Dropped a message from client ${clientId}: ${(error as Error).message}`);
+      this.logger.verbose({ clientId, reason: (error as Error).message }, 'Dropped a message');
       return false;
     }
   }

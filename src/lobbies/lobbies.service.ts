@@ -61,7 +61,7 @@ export class LobbiesService {
         createdAt: Date.now(),
       };
       if (await this.store.insert(lobby)) {
-        this.logger.log(`Lobby ${lobby.id} created by client ${clientId}`);
+        this.logger.log({ lobbyId: lobby.id, clientId, isPublic: lobby.isPublic }, 'Lobby created');
         return { lobbyName: lobby.name, lobbyId: lobby.id };
       }
     }
@@ -79,7 +79,7 @@ export class LobbiesService {
     });
     if (!joined) throw Errors.lobbyNotFound();
     // Per-client events log at debug; lobby creation and closing stay at `log`.
-    this.logger.debug(`Client ${clientId} joined lobby ${lobbyId}`);
+    this.logger.debug({ lobbyId, clientId }, 'Client joined lobby');
 
     const others = joined.members.filter((member) => member.clientId !== clientId);
     this.sendTo(others, 'lobby_peerConnect', { lobbyId, peerName });
@@ -135,7 +135,7 @@ export class LobbiesService {
   async close(lobbyId: string, why: string, departedId?: string): Promise<void> {
     const lobby = await this.store.delete(lobbyId);
     if (!lobby) return;
-    this.logger.log(`Lobby ${lobbyId} closed: ${why}`);
+    this.logger.log({ lobbyId, reason: why }, 'Lobby closed');
     const present = lobby.members.filter((member) => member.clientId !== departedId);
     this.sendTo(present, 'lobby_closed', { lobbyId: lobby.id, lobbyName: lobby.name });
     this.events.emit('lobby.closed', { lobbyId: lobby.id });
@@ -155,7 +155,7 @@ export class LobbiesService {
       members: current.members.filter((member) => member.clientId !== clientId),
     }));
     if (!remaining) return;
-    this.logger.debug(`Client ${clientId} left lobby ${lobby.id}`);
+    this.logger.debug({ lobbyId: lobby.id, clientId }, 'Client left lobby');
     this.sendTo(remaining.members, 'lobby_peerDisconnect', {
       lobbyId: lobby.id,
       peerName: leaving.name,

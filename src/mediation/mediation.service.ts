@@ -62,7 +62,7 @@ export class MediationService implements OnApplicationShutdown {
       await this.lobbies.unlock(lobby.id);
       throw Errors.mediationUnderway();
     }
-    this.logger.log(`Mediation started in lobby ${lobby.id} (${lobby.members.length} members)`);
+    this.logger.log({ lobbyId: lobby.id, members: lobby.members.length }, 'Mediation started');
     this.events.emit('mediation.started', { lobbyId: lobby.id, members: lobby.members.length });
     this.enterCollecting(mediation);
   }
@@ -91,7 +91,7 @@ export class MediationService implements OnApplicationShutdown {
   @OnOrionEvent('lobby.closed')
   async onLobbyClosed({ lobbyId }: OrionEvents['lobby.closed']): Promise<void> {
     const ended = await this.end(lobbyId, 'lobby_closed');
-    if (ended) this.logger.log(`Mediation in lobby ${lobbyId} ended: the lobby closed`);
+    if (ended) this.logger.log({ lobbyId, reason: 'lobby_closed' }, 'Mediation ended');
   }
 
   onApplicationShutdown(): void {
@@ -115,7 +115,7 @@ export class MediationService implements OnApplicationShutdown {
     );
     if (!updated) return 'duplicate';
     // One per member and mediation: debug, like the other per-client events.
-    this.logger.debug(`Mediation in lobby ${lobbyId}: UDP endpoint of client ${clientId} captured`);
+    this.logger.debug({ lobbyId, clientId }, 'UDP endpoint captured');
     if (updated.phase === 'connecting') {
       this.events.emit('mediation.phaseEnded', {
         lobbyId,
@@ -150,7 +150,7 @@ export class MediationService implements OnApplicationShutdown {
           this.abort(lobbyId, 'connect_timeout', ABORT_REASONS.connectTimeout),
         ),
     });
-    this.logger.log(`Mediation in lobby ${lobbyId}: every endpoint captured, peers connecting`);
+    this.logger.log({ lobbyId, phase: 'connecting' }, 'Mediation phase changed');
     for (const member of mediation.members) {
       this.send([member], 'ptpMediation_peersConnection_start', {
         peers: peersFor(mediation, member.clientId),
@@ -167,7 +167,7 @@ export class MediationService implements OnApplicationShutdown {
   private async succeed(mediation: Mediation): Promise<void> {
     const { lobbyId } = mediation;
     if (!(await this.end(lobbyId, 'succeeded'))) return;
-    this.logger.log(`Mediation in lobby ${lobbyId} succeeded`);
+    this.logger.log({ lobbyId }, 'Mediation succeeded');
     this.send(mediation.members, 'ptpMediation_success', {});
     await this.lobbies.close(lobbyId, 'mediation succeeded');
   }
@@ -178,7 +178,7 @@ export class MediationService implements OnApplicationShutdown {
     abortReason: string,
   ): Promise<void> {
     if (!(await this.end(lobbyId, reason))) return;
-    this.logger.log(`Mediation in lobby ${lobbyId} aborted: ${abortReason}`);
+    this.logger.log({ lobbyId, reason, abortReason }, 'Mediation aborted');
     await this.lobbies.unlock(lobbyId);
     const lobby = await this.lobbies.get(lobbyId);
     if (lobby) this.send(lobby.members, 'ptpMediation_aborted', { abortReason });
@@ -209,7 +209,7 @@ export class MediationService implements OnApplicationShutdown {
   private run(lobbyId: string, phase: MediationPhase, work: () => Promise<void>): void {
     if (this.timers.phaseOf(lobbyId) !== phase) return;
     work().catch((error: Error) =>
-      this.logger.error(`Mediation timer for lobby ${lobbyId} failed: ${error.message}`),
+      this.logger.error({ lobbyId, err: error }, 'Mediation timer failed'),
     );
   }
 

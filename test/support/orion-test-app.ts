@@ -1,4 +1,5 @@
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { createOrionApp } from '../../src/app.factory.js';
 import type { OrionSettings } from '../../src/config/orion-config.js';
@@ -6,29 +7,19 @@ import { buildConfig } from '../../src/config/settings.js';
 import { UdpListenerService } from '../../src/udp/udp-listener.service.js';
 
 /** Collects every line the server logs, so tests can assert on (or against) them. */
-export class CapturingLogger implements LoggerService {
+export class CapturingLogger extends Writable {
   readonly lines: string[] = [];
-  log(message: unknown, ...rest: unknown[]) {
-    this.capture('log', message, rest);
+
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) if (line !== '') this.lines.push(line);
+    done();
   }
-  error(message: unknown, ...rest: unknown[]) {
-    this.capture('error', message, rest);
+
+  /** Every line parsed as JSON (the default log format). */
+  get records(): Record<string, unknown>[] {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   }
-  warn(message: unknown, ...rest: unknown[]) {
-    this.capture('warn', message, rest);
-  }
-  debug(message: unknown, ...rest: unknown[]) {
-    this.capture('debug', message, rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]) {
-    this.capture('verbose', message, rest);
-  }
-  fatal(message: unknown, ...rest: unknown[]) {
-    this.capture('fatal', message, rest);
-  }
-  private capture(level: string, message: unknown, rest: unknown[]) {
-    this.lines.push(`${level} ${String(message)} ${rest.map(String).join(' ')}`);
-  }
+
   get text(): string {
     return this.lines.join('\n');
   }
@@ -58,9 +49,11 @@ export async function startOrion(settings: Partial<OrionSettings> = {}): Promise
     httpPort: 0,
     udpPort: 0,
     ...FAST_TIMERS,
+    // Every level, so that tests see (and check for secrets) every line the server can write.
+    logLevel: 'trace',
     ...settings,
   });
-  const app = await createOrionApp(config, { logger });
+  const app = await createOrionApp(config, { logDestination: logger });
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,
