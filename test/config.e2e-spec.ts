@@ -110,6 +110,42 @@ describe('configuration: flags, then ORION_* environment variables, then default
     expect(Date.now() - started).toBeLessThan(2_500);
   });
 
+  it('--logFormat pretty and --metricsPort take effect as flags', async () => {
+    const metricsPort = await freeTcpPort();
+    const flags = ['--host', '127.0.0.1', '--httpPort', '0', '--udpPort', '0'];
+    const logAndMetrics = ['--logFormat', 'pretty', '--metricsPort', String(metricsPort)];
+    const server = orion([...flags, ...logAndMetrics], {});
+    const { httpPort } = await server.ready();
+    expect(stripAnsi(server.stdout)).toMatch(/INFO \(\d+\): Orion is serving/);
+    expect(server.stdout).not.toContain('"level":30');
+    expect((await request(`http://127.0.0.1:${httpPort}`).get('/metrics')).status).toBe(404);
+    const metrics = await request(`http://127.0.0.1:${metricsPort}`).get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toContain('orion_connected_clients 0');
+  });
+
+  it('ORION_LOG_LEVEL=warn leaves out info lines, and ORION_LOG_FORMAT=json is the default', async () => {
+    const httpPort = await freeTcpPort();
+    const server = orion([], {
+      ORION_HOST: '127.0.0.1',
+      ORION_HTTP_PORT: String(httpPort),
+      ORION_UDP_PORT: '0',
+      ORION_LOG_LEVEL: 'warn',
+    });
+    const deadline = Date.now() + 10_000;
+    let up = false;
+    while (!up && Date.now() < deadline && server.running) {
+      up = await request(`http://127.0.0.1:${httpPort}`)
+        .get('/ping')
+        .then((response) => response.text === 'pong')
+        .catch(() => false);
+      if (!up) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(up).toBe(true);
+    expect(server.stdout).not.toMatch(READY_LINE);
+    expect(server.stdout).not.toContain('"level":30');
+  });
+
   it('a flag beats the environment variable of the same setting', async () => {
     const fromFlag = await freeTcpPort();
     const server = orion(['--httpPort', String(fromFlag)], {
