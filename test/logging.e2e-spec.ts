@@ -105,3 +105,16 @@ describe('redactTokens', () => {
     expect(redactTokens(flat)).toBe(flat);
   });
 });
+
+describe('redactTokens on what loggers are really given', () => {
+  it('leaves class instances alone and survives a cycle', () => {
+    class Request {
+      token = 'kept-by-the-serializer';
+    }
+    const request = new Request();
+    expect(redactTokens({ req: request }).req).toBe(request);
+    const cyclic: Record<string, unknown> = { token: 'secret' };
+    cyclic.self = cyclic;
+    expect(redactTokens(cyclic).token).toBe('[redacted]');
+  });
+});

@@ -2,13 +2,19 @@ const REDACTED = '[redacted]';
 const MAX_DEPTH = 8;
 
 /**
- * A copy of `value` in which every property named `token`, at any depth, is replaced.
- * Tokens are bearer secrets: no log line may carry one, whoever wrote the line.
+ * A copy of `value` in which every property named `token`, at any depth of plain objects
+ * and arrays, is replaced. Tokens are bearer secrets: no log line may carry one, whoever
+ * wrote the line. Class instances (requests, sockets, errors) are left to their
+ * serializers: walking them would cost far more than the line itself.
  */
 export function redactTokens<T>(value: T, depth = 0): T {
-  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
-  if (Array.isArray(value)) return value.map((item) => redactTokens(item, depth + 1)) as T;
-  if (!hasNestedObjectOrToken(value)) return value;
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    return value.some(needsCopy)
+      ? (value.map((item) => redactTokens(item, depth + 1)) as T)
+      : value;
+  }
+  if (!isPlainObject(value) || !needsCopy(value, depth)) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     copy[key] = key === 'token' ? REDACTED : redactTokens(item, depth + 1);
@@ -16,10 +22,18 @@ export function redactTokens<T>(value: T, depth = 0): T {
   return copy as T;
 }
 
-/** Plain flat objects without a token need no copy: the common case stays cheap. */
-function hasNestedObjectOrToken(value: object): boolean {
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Whether a value holds a token or a plain object or array that might: the common case needs no copy. */
+function needsCopy(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some((item) => needsCopy(item, depth + 1));
+  if (!isPlainObject(value)) return false;
   for (const [key, item] of Object.entries(value)) {
-    if (key === 'token' || (typeof item === 'object' && item !== null)) return true;
+    if (key === 'token' || needsCopy(item, depth + 1)) return true;
   }
   return false;
 }
