@@ -46,6 +46,15 @@ export class OrionEventBus {
   emit<E extends OrionEventName>(event: E, payload: OrionEvents[E]): void {
     this.emitter.emit(event, payload);
   }
+
+  /**
+   * A plain synchronous listener, for hot paths (one event per datagram or frame) where the
+   * promise and error wrapper that `@OnEvent` puts around each call costs more than the work.
+   * The listener must not throw.
+   */
+  on<E extends OrionEventName>(event: E, listener: (payload: OrionEvents[E]) => void): void {
+    this.emitter.on(event, listener as (payload: unknown) => void);
+  }
 }
 
 /** `@OnEvent` restricted to the names in {@link OrionEvents}. */

@@ -1,11 +1,23 @@
-import { Injectable } from '@nestjs/common';
-import { OnOrionEvent, type OrionEvents } from '../common/orion-events.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { OnOrionEvent, OrionEventBus, type OrionEvents } from '../common/orion-events.js';
+import type { Counter } from 'prom-client';
 import { OrionMetrics } from './orion-metrics.js';
 
 /** Turns the modules' events into counter and histogram updates. */
 @Injectable()
-export class MetricsRecorder {
-  constructor(private readonly metrics: OrionMetrics) {}
+export class MetricsRecorder implements OnModuleInit {
+  constructor(
+    private readonly metrics: OrionMetrics,
+    private readonly events: OrionEventBus,
+  ) {}
+
+  onModuleInit(): void {
+    // One event per datagram and per frame: plain listeners rather than @OnEvent.
+    const countDatagram = byResult(this.metrics.udpDatagrams);
+    this.events.on('udp.datagram', ({ result }) => countDatagram(result));
+    const countFrame = byResult(this.metrics.wsFrames);
+    this.events.on('ws.frame', ({ result }) => countFrame(result));
+  }
 
   @OnOrionEvent('mediation.started')
   onMediationStarted(): void {
@@ -23,14 +35,14 @@ export class MetricsRecorder {
     const outcome = reason === 'succeeded' ? 'completed' : 'aborted';
     this.metrics.phaseDuration.observe({ phase, outcome }, phaseDurationMs / 1000);
   }
+}
 
-  @OnOrionEvent('udp.datagram')
-  onUdpDatagram({ result }: OrionEvents['udp.datagram']): void {
-    this.metrics.udpDatagrams.inc({ result });
-  }
-
-  @OnOrionEvent('ws.frame')
-  onWsFrame({ result }: OrionEvents['ws.frame']): void {
-    this.metrics.wsFrames.inc({ result });
-  }
+/** Increments `counter` by its `result` label, binding each label's child once. */
+function byResult(counter: Counter<'result'>): (result: string) => void {
+  const children = new Map<string, Counter.Internal>();
+  return (result) => {
+    let child = children.get(result);
+    if (!child) children.set(result, (child = counter.labels(result)));
+    child.inc();
+  };
 }
