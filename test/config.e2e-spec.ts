@@ -16,6 +16,20 @@ import {
 
 const EXIT_INVALID_SETTING = 2;
 
+/** Polls GET /ping: at log levels above info there is no ready line to wait for. */
+async function waitForPing(http: string, server: OrionProcess): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && server.running) {
+    const up = await request(http)
+      .get('/ping')
+      .then((response) => response.text === 'pong')
+      .catch(() => false);
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Orion did not answer /ping. stderr: ${server.stderr}`);
+}
+
 describe('configuration: flags, then ORION_* environment variables, then defaults', () => {
   const servers: OrionProcess[] = [];
   let wsUrl = '';
@@ -132,17 +146,41 @@ describe('configuration: flags, then ORION_* environment variables, then default
       ORION_UDP_PORT: '0',
       ORION_LOG_LEVEL: 'warn',
     });
-    const deadline = Date.now() + 10_000;
-    let up = false;
-    while (!up && Date.now() < deadline && server.running) {
-      up = await request(`http://127.0.0.1:${httpPort}`)
-        .get('/ping')
-        .then((response) => response.text === 'pong')
-        .catch(() => false);
-      if (!up) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(up).toBe(true);
+    await waitForPing(`http://127.0.0.1:${httpPort}`, server);
     expect(server.stdout).not.toMatch(READY_LINE);
+    expect(server.stdout).not.toContain('"level":30');
+  });
+
+  it('--logLevel and both timeout flags take effect', async () => {
+    const httpPort = await freeTcpPort();
+    const server = orion(
+      [
+        ...['--host', '127.0.0.1', '--httpPort', String(httpPort), '--udpPort', '0'],
+        ...['--logLevel', 'warn', '--ptpmServerConnectTimeoutMs', '600'],
+        ...['--ptpmConnectTimeoutMs', '500'],
+      ],
+      {},
+    );
+    const http = `http://127.0.0.1:${httpPort}`;
+    await waitForPing(http, server);
+    wsUrl = `ws://127.0.0.1:${httpPort}`;
+    const [host, member] = await pool.connectMany(2);
+    const { lobbyId } = await createLobby(http, host);
+    await joinLobby(http, member, lobbyId, 'Ann');
+
+    let started = Date.now();
+    await startMediation(http, host, lobbyId);
+    const { port } = await member.next('ptpMediation_send');
+    expect((await member.next('ptpMediation_aborted', 3_000)).abortReason).toMatch(/UDP/);
+    expect(Date.now() - started).toBeLessThan(2_500);
+
+    await startMediation(http, host, lobbyId);
+    for (const client of [host, member]) await client.sendUdp(port);
+    await member.next('ptpMediation_peersConnection_start');
+    started = Date.now();
+    expect((await member.next('ptpMediation_aborted', 3_000)).abortReason).toMatch(/peers/);
+    expect(Date.now() - started).toBeLessThan(2_500);
+
     expect(server.stdout).not.toContain('"level":30');
   });
 
