@@ -16,3 +16,17 @@ export interface ClientMessenger {
 }
 
 export const CLIENT_MESSENGER = Symbol('CLIENT_MESSENGER');
+
+/** Sends one message to every member of a group (a lobby or a mediation), encoded once. */
+export function sendToMembers<M extends ServerMethod>(
+  messenger: ClientMessenger,
+  members: readonly { clientId: string }[],
+  method: M,
+  payload: ServerMessages[M],
+): void {
+  messenger.sendMany(
+    members.map((member) => member.clientId),
+    method,
+    payload,
+  );
+}

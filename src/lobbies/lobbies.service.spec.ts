@@ -199,7 +199,7 @@ describe('LobbiesService', () => {
       await codeOf(lobbies.join('c-bob', lobbyId, 'Bob'));
 
       expect(await lobbies.get(lobbyId)).toEqual(before);
-      expect(await lobbies.lobbyOf('c-bob')).toBeUndefined();
+      expect(await lobbies.lobbyIdOf('c-bob')).toBeUndefined();
       expect(messenger.sent).toEqual([]);
     });
   });
@@ -321,7 +321,7 @@ describe('LobbiesService', () => {
       expect(closedFor('c-host')).toEqual([]);
       expect(events.emitted).toEqual([{ event: 'lobby.closed', payload: { lobbyId } }]);
       expect(await lobbies.get(lobbyId)).toBeUndefined();
-      expect(await lobbies.lobbyOf('c-ann')).toBeUndefined();
+      expect(await lobbies.lobbyIdOf('c-ann')).toBeUndefined();
     });
 
     it('removes a member who is not the host: lobby_peerDisconnect to the rest, then lobby.memberLeft', async () => {
@@ -343,7 +343,7 @@ describe('LobbiesService', () => {
         'c-host',
         'c-bob',
       ]);
-      expect(await lobbies.lobbyOf('c-ann')).toBeUndefined();
+      expect(await lobbies.lobbyIdOf('c-ann')).toBeUndefined();
     });
 
     it('does nothing for a client in no lobby', async () => {

@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
+import {
+  CLIENT_MESSENGER,
+  sendToMembers,
+  type ClientMessenger,
+} from '../common/client-messenger.js';
 import { OnOrionEvent, OrionEventBus, type OrionEvents } from '../common/orion-events.js';
 import { Errors } from '../common/orion-error.js';
 import { newLobbyId } from '../common/random-ids.js';
-import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
 import type {
   CreateLobbyResponse,
   JoinLobbyResponse,
@@ -82,7 +85,7 @@ export class LobbiesService {
     this.logger.debug({ lobbyId, clientId }, 'Client joined lobby');
 
     const others = joined.members.filter((member) => member.clientId !== clientId);
-    this.sendTo(others, 'lobby_peerConnect', { lobbyId, peerName });
+    sendToMembers(this.messenger, others, 'lobby_peerConnect', { lobbyId, peerName });
     return {
       lobbyId,
       lobbyName: joined.name,
@@ -95,7 +98,7 @@ export class LobbiesService {
     const lobby = await this.store.get(normalizeLobbyId(rawLobbyId));
     const sender = lobby && memberOf(lobby, clientId);
     if (!lobby || !sender) throw Errors.notInLobby();
-    this.sendTo(lobby.members, 'lobby_messaging_received', {
+    sendToMembers(this.messenger, lobby.members, 'lobby_messaging_received', {
       lobbyId: lobby.id,
       message: { timestamp: Date.now(), senderName: sender.name, message },
     });
@@ -103,11 +106,6 @@ export class LobbiesService {
 
   async get(lobbyId: string): Promise<Lobby | undefined> {
     return this.store.get(normalizeLobbyId(lobbyId));
-  }
-
-  /** The lobby `clientId` is a member of, if any. */
-  lobbyOf(clientId: string): Promise<Lobby | undefined> {
-    return this.store.findByMember(clientId);
   }
 
   /** The id of the lobby `clientId` is a member of, if any. */
@@ -137,7 +135,10 @@ export class LobbiesService {
     if (!lobby) return;
     this.logger.log({ lobbyId, reason: why }, 'Lobby closed');
     const present = lobby.members.filter((member) => member.clientId !== departedId);
-    this.sendTo(present, 'lobby_closed', { lobbyId: lobby.id, lobbyName: lobby.name });
+    sendToMembers(this.messenger, present, 'lobby_closed', {
+      lobbyId: lobby.id,
+      lobbyName: lobby.name,
+    });
     this.events.emit('lobby.closed', { lobbyId: lobby.id });
   }
 
@@ -156,7 +157,7 @@ export class LobbiesService {
     }));
     if (!remaining) return;
     this.logger.debug({ lobbyId: lobby.id, clientId }, 'Client left lobby');
-    this.sendTo(remaining.members, 'lobby_peerDisconnect', {
+    sendToMembers(this.messenger, remaining.members, 'lobby_peerDisconnect', {
       lobbyId: lobby.id,
       peerName: leaving.name,
     });
@@ -174,18 +175,6 @@ export class LobbiesService {
   /** Every open lobby, public or private: for operators' metrics, never for clients. */
   all(): Promise<readonly Lobby[]> {
     return this.store.list();
-  }
-
-  private sendTo<M extends ServerMethod>(
-    members: readonly { clientId: string }[],
-    method: M,
-    payload: ServerMessages[M],
-  ): void {
-    this.messenger.sendMany(
-      members.map((member) => member.clientId),
-      method,
-      payload,
-    );
   }
 }
 

@@ -1,6 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service.js';
-import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
+import {
+  CLIENT_MESSENGER,
+  sendToMembers,
+  type ClientMessenger,
+} from '../common/client-messenger.js';
 import {
   OnOrionEvent,
   OrionEventBus,
@@ -9,7 +13,6 @@ import {
   type UdpDatagramResult,
 } from '../common/orion-events.js';
 import { Errors } from '../common/orion-error.js';
-import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import type { LobbyMember } from '../lobbies/lobby.js';
@@ -152,7 +155,7 @@ export class MediationService implements OnApplicationShutdown {
     });
     this.logger.log({ lobbyId, phase: 'connecting' }, 'Mediation phase changed');
     for (const member of mediation.members) {
-      this.send([member], 'ptpMediation_peersConnection_start', {
+      this.messenger.send(member.clientId, 'ptpMediation_peersConnection_start', {
         peers: peersFor(mediation, member.clientId),
       });
     }
@@ -168,7 +171,7 @@ export class MediationService implements OnApplicationShutdown {
     const { lobbyId } = mediation;
     if (!(await this.end(lobbyId, 'succeeded'))) return;
     this.logger.log({ lobbyId }, 'Mediation succeeded');
-    this.send(mediation.members, 'ptpMediation_success', {});
+    sendToMembers(this.messenger, mediation.members, 'ptpMediation_success', {});
     await this.lobbies.close(lobbyId, 'mediation succeeded');
   }
 
@@ -181,7 +184,8 @@ export class MediationService implements OnApplicationShutdown {
     this.logger.log({ lobbyId, reason, abortReason }, 'Mediation aborted');
     await this.lobbies.unlock(lobbyId);
     const lobby = await this.lobbies.get(lobbyId);
-    if (lobby) this.send(lobby.members, 'ptpMediation_aborted', { abortReason });
+    if (lobby)
+      sendToMembers(this.messenger, lobby.members, 'ptpMediation_aborted', { abortReason });
   }
 
   /**
@@ -202,7 +206,7 @@ export class MediationService implements OnApplicationShutdown {
   }
 
   private askForPackets(members: readonly LobbyMember[]): void {
-    this.send(members, 'ptpMediation_send', { port: this.udp.port });
+    sendToMembers(this.messenger, members, 'ptpMediation_send', { port: this.udp.port });
   }
 
   /** Runs a timer's work only while its phase is still the armed one, and never throws. */
@@ -210,18 +214,6 @@ export class MediationService implements OnApplicationShutdown {
     if (this.timers.phaseOf(lobbyId) !== phase) return;
     work().catch((error: Error) =>
       this.logger.error({ lobbyId, err: error }, 'Mediation timer failed'),
-    );
-  }
-
-  private send<M extends ServerMethod>(
-    members: readonly LobbyMember[],
-    method: M,
-    payload: ServerMessages[M],
-  ): void {
-    this.messenger.sendMany(
-      members.map((member) => member.clientId),
-      method,
-      payload,
     );
   }
 }
