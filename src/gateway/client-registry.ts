@@ -74,10 +74,6 @@ export class ClientRegistry implements ClientMessenger {
     }
   }
 
-  get size(): number {
-    return this.socketsById.size;
-  }
-
   private corkUntilTurnEnds(transport: Writable): void {
     if (transport.writableCorked > 0) return;
     transport.cork();

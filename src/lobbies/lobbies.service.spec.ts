@@ -1,35 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ClientMessenger } from '../common/client-messenger.js';
-import type { OrionEventBus, OrionEventName, OrionEvents } from '../common/orion-events.js';
+import type { OrionEventBus } from '../common/orion-events.js';
+import { RecordingEventBus, RecordingMessenger } from '../common/testing/recording-doubles.js';
 import type { OrionErrorCode } from '../common/orion-error.js';
 import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
 import { InMemoryLobbyStore } from './in-memory-lobby.store.js';
 import { LobbiesService, type CreateLobbyCommand } from './lobbies.service.js';
 import type { Lobby } from './lobby.js';
-
-class RecordingMessenger implements ClientMessenger {
-  readonly sent: { to: string; method: ServerMethod; payload: unknown }[] = [];
-
-  send<M extends ServerMethod>(to: string, method: M, payload: ServerMessages[M]): void {
-    this.sent.push({ to, method, payload });
-  }
-  sendMany<M extends ServerMethod>(
-    clientIds: readonly string[],
-    method: M,
-    payload: ServerMessages[M],
-  ): void {
-    for (const to of clientIds) this.send(to, method, payload);
-  }
-}
-
-class RecordingEventBus implements Pick<OrionEventBus, 'emit'> {
-  readonly emitted: { event: OrionEventName; payload: unknown }[] = [];
-
-  emit<E extends OrionEventName>(event: E, payload: OrionEvents[E]): void {
-    this.emitted.push({ event, payload });
-  }
-}
 
 const newLobby = (overrides: Partial<CreateLobbyCommand> = {}): CreateLobbyCommand => ({
   hostName: 'Host',

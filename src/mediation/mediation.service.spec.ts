@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientsService } from '../clients/clients.service.js';
-import type { ClientMessenger } from '../common/client-messenger.js';
-import type { OrionEventBus, OrionEventName, OrionEvents } from '../common/orion-events.js';
+import type { OrionEventBus } from '../common/orion-events.js';
+import { RecordingEventBus, RecordingMessenger } from '../common/testing/recording-doubles.js';
 import { Errors, OrionError } from '../common/orion-error.js';
-import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+import type { ServerMethod } from '../common/server-messages.js';
 import { buildConfig } from '../config/settings.js';
 import type { LobbiesService } from '../lobbies/lobbies.service.js';
 import type { Lobby, LobbyMember } from '../lobbies/lobby.js';
@@ -28,30 +28,6 @@ const endpointOf = (member: LobbyMember) => ({
   ip: `203.0.113.${everyone.indexOf(member) + 1}`,
   port: 40_000 + everyone.indexOf(member),
 });
-
-interface Sent {
-  to: string;
-  method: ServerMethod;
-  payload: unknown;
-}
-
-/** Records every message, and the order of messages and lobby closes on one timeline. */
-class RecordingMessenger implements ClientMessenger {
-  readonly sent: Sent[] = [];
-  constructor(private readonly timeline: string[]) {}
-
-  send<M extends ServerMethod>(to: string, method: M, payload: ServerMessages[M]): void {
-    this.sent.push({ to, method, payload });
-    this.timeline.push(`${method} -> ${to}`);
-  }
-  sendMany<M extends ServerMethod>(
-    clientIds: readonly string[],
-    method: M,
-    payload: ServerMessages[M],
-  ): void {
-    for (const to of clientIds) this.send(to, method, payload);
-  }
-}
 
 /** A lobby the fake may change in place (real records are immutable). */
 type MutableLobby = { -readonly [K in keyof Lobby]: Lobby[K] } & { members: LobbyMember[] };
@@ -117,20 +93,6 @@ const fakeClients: Pick<ClientsService, 'resolveToken'> = {
 };
 
 const fakeUdp: Pick<UdpListenerService, 'port'> = { port: UDP_PORT };
-
-/** Records the lifecycle events the service announces (metrics listen to them). */
-class RecordingEventBus implements Pick<OrionEventBus, 'emit'> {
-  readonly emitted: { event: OrionEventName; payload: unknown }[] = [];
-
-  emit<E extends OrionEventName>(event: E, payload: OrionEvents[E]): void {
-    this.emitted.push({ event, payload });
-  }
-
-  /** The emitted events of one name, payloads only. */
-  of<E extends OrionEventName>(event: E): OrionEvents[E][] {
-    return this.emitted.filter((e) => e.event === event).map((e) => e.payload as OrionEvents[E]);
-  }
-}
 
 describe('MediationService', () => {
   let timeline: string[];
