@@ -11,6 +11,7 @@ import { LobbiesModule } from './lobbies/lobbies.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MediationModule } from './mediation/mediation.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { DrainStateModule } from './shutdown/drain-state.module.js';
 import { UdpModule } from './udp/udp.module.js';
 
 @Module({})
@@ -23,6 +24,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config, logDestination),
         EventsModule,
+        DrainStateModule,
         ClientRegistryModule,
         ClientsModule,
         LobbiesModule,

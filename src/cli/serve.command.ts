@@ -38,9 +38,11 @@ const defaults = new OrionConfig();
 for (const setting of SETTINGS) {
   const methodName = `parse_${setting.key}`;
   const descriptor: PropertyDescriptor = {
-    value: (raw: string) => {
+    value: (raw: unknown) => {
+      // A bare switch arrives without a string (commander passes null or its preset).
+      if (setting.isSwitch && typeof raw !== 'string') return true;
       try {
-        return setting.parse(raw);
+        return setting.parse(String(raw));
       } catch (error) {
         throw new InvalidArgumentError((error as Error).message);
       }
@@ -50,9 +52,12 @@ for (const setting of SETTINGS) {
   };
   Object.defineProperty(ServeCommand.prototype, methodName, descriptor);
   Option({
-    flags: `--${setting.key} <${setting.valueName}>`,
+    flags: setting.isSwitch
+      ? `--${setting.key} [${setting.valueName}]`
+      : `--${setting.key} <${setting.valueName}>`,
     description: setting.description,
-    defaultValue: defaults[setting.key],
+    // A switch shows no default: nest-commander would also make it the bare flag's value.
+    defaultValue: setting.isSwitch ? undefined : defaults[setting.key],
     env: envNameOf(setting.key),
   })(ServeCommand.prototype, methodName, descriptor);
 }

@@ -39,6 +39,11 @@ export class ClientsService {
     return client !== undefined && client.token === token;
   }
 
+  /** True while the client is connected. */
+  async isRegistered(clientId: string): Promise<boolean> {
+    return (await this.store.get(clientId)) !== undefined;
+  }
+
   async disconnect(clientId: string): Promise<void> {
     const removed = await this.store.delete(clientId);
     if (!removed) return;

@@ -1,4 +1,4 @@
-import { IsIn, IsIP, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsIP, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -6,6 +6,8 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 const MAX_TIMER_MS = 2_147_483_647; // setTimeout's upper bound
+const MAX_SIZE_BYTES = 16 * 1024 * 1024;
+const MAX_COUNT = 10_000_000;
 
 /**
  * Every setting Orion reads, validated once at startup. Everything else injects this
@@ -58,6 +60,78 @@ export class OrionConfig {
   @Min(1)
   @Max(MAX_TIMER_MS)
   ptpmConnectTimeoutMs = 300_000;
+
+  // Limits: they keep one abusive or broken client from costing everyone else.
+
+  /** Largest WebSocket message accepted; a bigger one closes that socket with 1009. */
+  @IsInt()
+  @Min(64)
+  @Max(MAX_SIZE_BYTES)
+  maxFrameBytes = 16_384;
+
+  /** Largest HTTP request body accepted; a bigger one answers 413. */
+  @IsInt()
+  @Min(64)
+  @Max(MAX_SIZE_BYTES)
+  maxBodyBytes = 16_384;
+
+  /** Largest UDP datagram read; bigger ones are ignored. */
+  @IsInt()
+  @Min(64)
+  @Max(65_507)
+  maxDatagramBytes = 1_024;
+
+  /** Connected WebSocket clients at most; further upgrades answer 503. */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_COUNT)
+  maxClients = 50_000;
+
+  /** WebSocket connections at most from one IP address; further upgrades answer 429. */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_COUNT)
+  maxConnectionsPerIp = 256;
+
+  /** Chat messages a client may send per second, on average; the rest are dropped. */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_COUNT)
+  chatRatePerSecond = 5;
+
+  /** Chat messages a client may send at once before the rate applies. */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_COUNT)
+  chatBurst = 10;
+
+  /** POST requests per IP address per minute; 0 turns the limit off. */
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COUNT)
+  httpRateLimit = 120;
+
+  /** Joins to lobby ids that do not exist, per IP address per minute; 0 turns it off. */
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COUNT)
+  joinMissLimit = 10;
+
+  /** Take the client's address from X-Forwarded-For (only behind a trusted proxy). */
+  @IsBoolean()
+  trustProxy = false;
+
+  /** How often every WebSocket client is pinged; two missed pongs end the client. */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TIMER_MS)
+  wsHeartbeatIntervalMs = 30_000;
+
+  /** How long a shutdown may take before the process exits anyway. */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TIMER_MS)
+  shutdownGraceMs = 10_000;
 }
 
 export type OrionSettings = { [K in keyof OrionConfig]: OrionConfig[K] };

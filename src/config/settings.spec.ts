@@ -27,6 +27,18 @@ describe('buildConfig', () => {
       ptpmServerConnectTimeoutMs: 300_000,
       ptpmConnectRequestIntervalMs: 10_000,
       ptpmConnectTimeoutMs: 300_000,
+      maxFrameBytes: 16_384,
+      maxBodyBytes: 16_384,
+      maxDatagramBytes: 1_024,
+      maxClients: 50_000,
+      maxConnectionsPerIp: 256,
+      chatRatePerSecond: 5,
+      chatBurst: 10,
+      httpRateLimit: 120,
+      joinMissLimit: 10,
+      trustProxy: false,
+      wsHeartbeatIntervalMs: 30_000,
+      shutdownGraceMs: 10_000,
     });
   });
 
@@ -124,5 +136,38 @@ describe('logging settings', () => {
     expect(buildConfig().metricsPort).toBeUndefined();
     expect(parserOf('metricsPort')('9100')).toBe(9100);
     expect(() => parserOf('metricsPort')('70000')).toThrow();
+  });
+});
+
+describe('limit settings', () => {
+  it.each([
+    ['maxFrameBytes', '64', '16777216', ['63', '16777217', 'abc']],
+    ['maxBodyBytes', '64', '16777216', ['63', '1.5', '']],
+    ['maxDatagramBytes', '64', '65507', ['63', '65508']],
+    ['maxClients', '1', '10000000', ['0', '10000001']],
+    ['maxConnectionsPerIp', '1', '10000000', ['0', '-1']],
+    ['chatRatePerSecond', '1', '10000000', ['0', 'x']],
+    ['chatBurst', '1', '10000000', ['0']],
+    ['httpRateLimit', '0', '10000000', ['-1', '10000001']],
+    ['joinMissLimit', '0', '10000000', ['-1', '2.5']],
+    ['wsHeartbeatIntervalMs', '1', '2147483647', ['0', '2147483648']],
+    ['shutdownGraceMs', '1', '2147483647', ['0', '']],
+  ] as const)('%s accepts %s to %s and rejects the rest', (key, min, max, bad) => {
+    expect(parserOf(key)(min)).toBe(Number(min));
+    expect(parserOf(key)(max)).toBe(Number(max));
+    for (const raw of bad) expect(() => parserOf(key)(raw), raw).toThrow(/whole number/);
+  });
+
+  it('trustProxy is a switch: off by default, parsed from yes/no words', () => {
+    expect(buildConfig().trustProxy).toBe(false);
+    expect(SETTINGS.find((setting) => setting.key === 'trustProxy')?.isSwitch).toBe(true);
+    for (const raw of ['true', '1', 'yes', 'TRUE']) expect(parserOf('trustProxy')(raw)).toBe(true);
+    for (const raw of ['false', '0', 'no']) expect(parserOf('trustProxy')(raw)).toBe(false);
+    expect(() => parserOf('trustProxy')('maybe')).toThrow(/true or false/);
+  });
+
+  it('refuses limits outside their range, naming the setting', () => {
+    expect(() => buildConfig({ maxClients: 0 })).toThrow(/\bmaxClients\b/);
+    expect(() => buildConfig({ maxFrameBytes: 10 })).toThrow(/\bmaxFrameBytes\b/);
   });
 });

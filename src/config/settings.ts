@@ -7,6 +7,8 @@ import { LOG_FORMATS, LOG_LEVELS, OrionConfig, type OrionSettings } from './orio
 export interface SettingDefinition {
   key: keyof OrionSettings;
   valueName: string;
+  /** A switch: the bare flag means true; a value (true/false) may still follow it. */
+  isSwitch?: boolean;
   description: string;
   parse: (raw: string) => OrionSettings[keyof OrionSettings];
 }
@@ -36,7 +38,16 @@ function oneOf<T extends string>(choices: readonly T[]) {
   };
 }
 
+function yesOrNo(raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new Error('expected true or false');
+}
+
 const port = integerIn(0, 65_535);
+const count = integerIn(1, 10_000_000);
+const countOrOff = integerIn(0, 10_000_000);
 const timerMs = integerIn(1, 2_147_483_647);
 
 export const SETTINGS: readonly SettingDefinition[] = [
@@ -92,6 +103,80 @@ export const SETTINGS: readonly SettingDefinition[] = [
     key: 'ptpmConnectTimeoutMs',
     valueName: 'ms',
     description: 'how long mediation waits for every member to report its peer connections',
+    parse: timerMs,
+  },
+  {
+    key: 'maxFrameBytes',
+    valueName: 'bytes',
+    description: 'largest WebSocket message; a bigger one closes that socket with 1009',
+    parse: integerIn(64, 16 * 1024 * 1024),
+  },
+  {
+    key: 'maxBodyBytes',
+    valueName: 'bytes',
+    description: 'largest HTTP request body; a bigger one answers 413',
+    parse: integerIn(64, 16 * 1024 * 1024),
+  },
+  {
+    key: 'maxDatagramBytes',
+    valueName: 'bytes',
+    description: 'largest UDP datagram read; bigger ones are ignored',
+    parse: integerIn(64, 65_507),
+  },
+  {
+    key: 'maxClients',
+    valueName: 'count',
+    description: 'connected WebSocket clients at most; further upgrades answer 503',
+    parse: count,
+  },
+  {
+    key: 'maxConnectionsPerIp',
+    valueName: 'count',
+    description: 'WebSocket connections at most per IP address; further upgrades answer 429',
+    parse: count,
+  },
+  {
+    key: 'chatRatePerSecond',
+    valueName: 'count',
+    description: 'chat messages per client per second on average; excess is dropped',
+    parse: count,
+  },
+  {
+    key: 'chatBurst',
+    valueName: 'count',
+    description: 'chat messages a client may send at once before the rate applies',
+    parse: count,
+  },
+  {
+    key: 'httpRateLimit',
+    valueName: 'count',
+    description: 'POST requests per IP address per minute, then 429 (0: no limit)',
+    parse: countOrOff,
+  },
+  {
+    key: 'joinMissLimit',
+    valueName: 'count',
+    description: 'joins to unknown lobby ids per IP address per minute, then 429 (0: no limit)',
+    parse: countOrOff,
+  },
+  {
+    key: 'trustProxy',
+    valueName: 'boolean',
+    isSwitch: true,
+    description:
+      "take the client's IP address from X-Forwarded-For; off unless given (behind a proxy only)",
+    parse: yesOrNo,
+  },
+  {
+    key: 'wsHeartbeatIntervalMs',
+    valueName: 'ms',
+    description: 'how often WebSocket clients are pinged; two missed pongs disconnect one',
+    parse: timerMs,
+  },
+  {
+    key: 'shutdownGraceMs',
+    valueName: 'ms',
+    description: 'on SIGTERM/SIGINT, how long the drain may take before the process exits',
     parse: timerMs,
   },
 ];

@@ -34,4 +34,8 @@ export class InMemoryMediationStore implements MediationStore {
   async count(): Promise<number> {
     return this.mediations.size;
   }
+
+  async list(): Promise<Mediation[]> {
+    return [...this.mediations.values()];
+  }
 }

@@ -15,6 +15,8 @@ export interface MediationStore {
   ): Promise<Mediation | undefined>;
   delete(lobbyId: string): Promise<Mediation | undefined>;
   count(): Promise<number>;
+  /** Every running mediation. */
+  list(): Promise<Mediation[]>;
 }
 
 export const MEDIATION_STORE = Symbol('MEDIATION_STORE');

@@ -101,6 +101,11 @@ export class MediationService implements OnApplicationShutdown {
     this.timers.clearAll();
   }
 
+  /** Every running mediation and the lobbies holding timers: for operators and tests. */
+  async inspect(): Promise<{ mediations: readonly Mediation[]; armedLobbyIds: string[] }> {
+    return { mediations: await this.store.list(), armedLobbyIds: this.timers.lobbyIds() };
+  }
+
   /** How many mediations hold timers; zero when none is running. */
   get activeTimerCount(): number {
     return this.timers.size;

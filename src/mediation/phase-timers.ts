@@ -41,6 +41,11 @@ export class PhaseTimers {
     for (const lobbyId of [...this.armed.keys()]) this.clear(lobbyId);
   }
 
+  /** The lobbies whose mediation holds timers. */
+  lobbyIds(): string[] {
+    return [...this.armed.keys()];
+  }
+
   /** How many mediations still hold timers: zero once every mediation has ended. */
   get size(): number {
     return this.armed.size;

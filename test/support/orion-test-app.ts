@@ -41,6 +41,12 @@ export const FAST_TIMERS = {
   ptpmConnectTimeoutMs: 1_500,
 } satisfies Partial<OrionSettings>;
 
+/** No HTTP rate limits: for tests that are not about them. */
+export const UNLIMITED_HTTP = {
+  httpRateLimit: 0,
+  joinMissLimit: 0,
+} satisfies Partial<OrionSettings>;
+
 /** Boots the real app on loopback with ephemeral HTTP and UDP ports. */
 export async function startOrion(settings: Partial<OrionSettings> = {}): Promise<OrionTestApp> {
   const logger = new CapturingLogger();
@@ -51,6 +57,8 @@ export async function startOrion(settings: Partial<OrionSettings> = {}): Promise
     ...FAST_TIMERS,
     // Every level, so that tests see (and check for secrets) every line the server can write.
     logLevel: 'trace',
+    // Most files send many requests from one address; the limit tests set their own.
+    ...UNLIMITED_HTTP,
     ...settings,
   });
   const app = await createOrionApp(config, { logDestination: logger });
