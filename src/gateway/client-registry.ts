@@ -47,6 +47,16 @@ export class ClientRegistry implements ClientMessenger {
     return clientId;
   }
 
+  /** Every registered client's socket, for work that reaches all of them (heartbeat, drain). */
+  sockets(): IterableIterator<WebSocket> {
+    return this.socketsById.values();
+  }
+
+  /** Closes every registered socket with `code`; their close events then clean up. */
+  closeAll(code: number, reason: string): void {
+    for (const socket of [...this.socketsById.values()]) socket.close(code, reason);
+  }
+
   clientIdOf(socket: WebSocket): string | undefined {
     return this.idsBySocket.get(socket);
   }

@@ -11,7 +11,7 @@ import { OrionEventBus } from '../common/orion-events.js';
 import { validatePayload } from '../common/validate-payload.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { UdpConnectDto } from './dto/udp-connect.dto.js';
-import { normalizeSourceAddress } from './source-address.js';
+import { normalizeSourceAddress } from '../common/source-address.js';
 
 /** Datagrams larger than this cannot be a `ptpMediation_connect` and are not decoded. */
 export const MAX_DATAGRAM_BYTES = 1024;
