@@ -12,6 +12,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MediationModule } from './mediation/mediation.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { DrainStateModule } from './shutdown/drain-state.module.js';
+import { ShutdownModule } from './shutdown/shutdown.module.js';
 import { UdpModule } from './udp/udp.module.js';
 
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         GatewayModule,
         HealthModule,
         MetricsModule,
+        ShutdownModule,
       ],
     };
   }

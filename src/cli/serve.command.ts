@@ -5,9 +5,10 @@ import { createOrionApp } from '../app.factory.js';
 import type { OrionSettings } from '../config/orion-config.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { buildConfig, envNameOf, SETTINGS } from '../config/settings.js';
+import { shutDownGracefully } from '../shutdown/graceful-shutdown.js';
 import { UdpListenerService } from '../udp/udp-listener.service.js';
 
-/** `orion [flags]`: starts the server and runs until SIGINT or SIGTERM. */
+/** `orion [flags]`: starts the server and runs until SIGINT or SIGTERM, then drains. */
 @RootCommand({
   name: 'orion',
   description: 'Start the Orion lobby and peer-to-peer mediation server.',
@@ -27,7 +28,7 @@ export class ServeCommand extends CommandRunner {
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
     logger.log(`Received ${signal}, shutting down`);
-    await app.close();
+    await shutDownGracefully(app, config.shutdownGraceMs);
   }
 }
 

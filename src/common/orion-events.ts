@@ -5,7 +5,12 @@ export type UdpDatagramResult =
   'accepted' | 'duplicate' | 'not_mediating' | 'unknown_token' | 'malformed' | 'oversize';
 export type WsFrameResult = 'accepted' | 'rejected' | 'unknown_method' | 'malformed';
 export type MediationEndReason =
-  'succeeded' | 'member_left' | 'udp_timeout' | 'connect_timeout' | 'lobby_closed';
+  | 'succeeded'
+  | 'member_left'
+  | 'udp_timeout'
+  | 'connect_timeout'
+  | 'lobby_closed'
+  | 'server_shutdown';
 
 /** The events modules exchange, by name, with their payloads. */
 export interface OrionEvents {

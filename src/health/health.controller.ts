@@ -7,11 +7,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { DrainHealthIndicator } from './drain.health.js';
 import { UdpSocketHealthIndicator } from './udp-socket.health.js';
 
 /**
  * Probes for orchestrators. Liveness: the process answers HTTP. Readiness: it answers
- * HTTP and its UDP socket is bound. A failed probe answers 503 with Terminus's report.
+ * HTTP, its UDP socket is bound, and it is not draining. A failed probe answers 503
+ * with the report of Terminus.
  */
 @ApiTags('health')
 @Controller()
@@ -19,6 +21,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly udpSocket: UdpSocketHealthIndicator,
+    private readonly drain: DrainHealthIndicator,
   ) {}
 
   @Get('healthz')
@@ -31,11 +34,16 @@ export class HealthController {
 
   @Get('readyz')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: HTTP is served and the UDP socket is bound' })
+  @ApiOperation({
+    summary: 'Readiness: HTTP is served, the UDP socket is bound, and the server is not draining',
+  })
   @ApiOkResponse({ description: 'Ready.' })
   @ApiServiceUnavailableResponse({ description: 'Not ready; the body names the failing check.' })
   ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult | unknown> {
-    return this.report(response, [() => this.udpSocket.check('udp')]);
+    return this.report(response, [
+      () => this.udpSocket.check('udp'),
+      () => this.drain.check('accepting'),
+    ]);
   }
 
   private async report(

@@ -142,6 +142,13 @@ export class LobbiesService {
     this.events.emit('lobby.closed', { lobbyId: lobby.id });
   }
 
+  /** Closes every lobby (see {@link close}); returns how many were open. */
+  async closeAll(why: string): Promise<number> {
+    const lobbies = await this.store.list();
+    await Promise.all(lobbies.map((lobby) => this.close(lobby.id, why)));
+    return lobbies.length;
+  }
+
   @OnOrionEvent('client.disconnected')
   async onClientDisconnected({ clientId }: OrionEvents['client.disconnected']): Promise<void> {
     const lobby = await this.store.findByMember(clientId);

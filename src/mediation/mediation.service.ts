@@ -97,6 +97,15 @@ export class MediationService implements OnApplicationShutdown {
     if (ended) this.logger.log({ lobbyId, reason: 'lobby_closed' }, 'Mediation ended');
   }
 
+  /** Aborts every running mediation, telling its members why; returns how many ended. */
+  async abortAll(reason: MediationEndReason, abortReason: string): Promise<number> {
+    const running = await this.store.list();
+    const aborted = await Promise.all(
+      running.map((mediation) => this.abort(mediation.lobbyId, reason, abortReason)),
+    );
+    return aborted.filter(Boolean).length;
+  }
+
   onApplicationShutdown(): void {
     this.timers.clearAll();
   }
@@ -180,17 +189,19 @@ export class MediationService implements OnApplicationShutdown {
     await this.lobbies.close(lobbyId, 'mediation succeeded');
   }
 
+  /** Ends the mediation and tells the lobby why; false when it had already ended. */
   private async abort(
     lobbyId: string,
     reason: MediationEndReason,
     abortReason: string,
-  ): Promise<void> {
-    if (!(await this.end(lobbyId, reason))) return;
+  ): Promise<boolean> {
+    if (!(await this.end(lobbyId, reason))) return false;
     this.logger.log({ lobbyId, reason, abortReason }, 'Mediation aborted');
     await this.lobbies.unlock(lobbyId);
     const lobby = await this.lobbies.get(lobbyId);
     if (lobby)
       sendToMembers(this.messenger, lobby.members, 'ptpMediation_aborted', { abortReason });
+    return true;
   }
 
   /**
@@ -215,7 +226,7 @@ export class MediationService implements OnApplicationShutdown {
   }
 
   /** Runs a timer's work only while its phase is still the armed one, and never throws. */
-  private run(lobbyId: string, phase: MediationPhase, work: () => Promise<void>): void {
+  private run(lobbyId: string, phase: MediationPhase, work: () => Promise<unknown>): void {
     if (this.timers.phaseOf(lobbyId) !== phase) return;
     work().catch((error: Error) =>
       this.logger.error({ lobbyId, err: error }, 'Mediation timer failed'),

@@ -24,7 +24,7 @@ export class OrionMetrics {
   });
   readonly mediationsEnded = new Counter({
     name: 'orion_mediations_ended_total',
-    help: 'Mediations ended, by reason: succeeded, or aborted (member_left, udp_timeout, connect_timeout, lobby_closed).',
+    help: 'Mediations ended, by reason: succeeded, or aborted (member_left, udp_timeout, connect_timeout, lobby_closed, server_shutdown).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
