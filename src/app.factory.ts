@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import { Logger } from 'nestjs-pino';
 import type { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -9,7 +8,9 @@ import { OrionEventBus } from './common/orion-events.js';
 import { serveOpenApi } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { OrionConfig } from './config/orion-config.js';
+import { ConnectionAdmission } from './gateway/connection-admission.js';
 import { FrameWsAdapter } from './gateway/frame-ws.adapter.js';
+import { PinoNestLogger } from './logging/pino-nest-logger.js';
 
 export interface OrionAppOptions {
   /** Where log lines go; standard output when absent. Tests capture them here. */
@@ -23,11 +24,23 @@ export async function createOrionApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, options.logDestination),
-    { bufferLogs: true, cors: { origin: true }, abortOnError: false },
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
+  // CORS first, so that even a refused body answers with CORS headers; browsers may read
+  // Retry-After on a 429.
+  app.enableCors({ origin: true, exposedHeaders: ['Retry-After'] });
+  // Nest's own parsers would accept 100 kB; a body over maxBodyBytes answers 413.
+  app.useBodyParser('json', { limit: config.maxBodyBytes });
+  app.useBodyParser('urlencoded', { limit: config.maxBodyBytes, extended: true });
+  app.useLogger(app.get(PinoNestLogger));
   const events = app.get(OrionEventBus);
-  app.useWebSocketAdapter(new FrameWsAdapter(app, (result) => events.emit('ws.frame', { result })));
+  app.useWebSocketAdapter(
+    new FrameWsAdapter(app, {
+      maxFrameBytes: config.maxFrameBytes,
+      admission: app.get(ConnectionAdmission),
+      onDropped: (result) => events.emit('ws.frame', { result }),
+    }),
+  );
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   serveOpenApi(app);

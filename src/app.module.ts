@@ -11,6 +11,7 @@ import { LobbiesModule } from './lobbies/lobbies.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MediationModule } from './mediation/mediation.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { DrainStateModule } from './shutdown/drain-state.module.js';
 import { ShutdownModule } from './shutdown/shutdown.module.js';
 import { UdpModule } from './udp/udp.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         GatewayModule,
         HealthModule,
         MetricsModule,
+        RateLimitsModule,
         ShutdownModule,
       ],
     };

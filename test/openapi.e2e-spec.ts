@@ -32,12 +32,13 @@ describe('OpenAPI document at /docs/openapi.json', () => {
     const statuses = (path: string, method: string) =>
       Object.keys(document.paths[path]?.[method]?.responses ?? {}).sort();
     expect(statuses('/lobbies', 'get')).toEqual(['200']);
-    expect(statuses('/lobbies', 'post')).toEqual(['201', '400', '409', '413', '500']);
+    expect(statuses('/lobbies', 'post')).toEqual(['201', '400', '409', '413', '429', '500']);
     expect(statuses('/lobbies/{lobbyId}/join', 'post')).toEqual([
       '200',
       '400',
       '409',
       '413',
+      '429',
       '500',
     ]);
     expect(statuses('/lobbies/{lobbyId}/ptp/start', 'post')).toEqual([
@@ -45,6 +46,7 @@ describe('OpenAPI document at /docs/openapi.json', () => {
       '400',
       '409',
       '413',
+      '429',
       '500',
     ]);
     expect(statuses('/ping', 'get')).toEqual(['200']);
@@ -64,6 +66,15 @@ describe('OpenAPI document at /docs/openapi.json', () => {
       properties: { errors: { type: 'array', items: { type: 'string' } } },
       required: ['errors'],
     });
+  });
+
+  it('documents the Retry-After header of every 429', () => {
+    for (const path of ['/lobbies', '/lobbies/{lobbyId}/join', '/lobbies/{lobbyId}/ptp/start']) {
+      const tooMany = document.paths[path]!.post!.responses['429'] as {
+        headers?: Record<string, { schema?: { type?: string } }>;
+      };
+      expect(tooMany.headers?.['Retry-After']?.schema?.type, path).toBe('integer');
+    }
   });
 
   it('serves the Swagger UI at /docs', async () => {

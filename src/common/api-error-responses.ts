@@ -4,6 +4,7 @@ import {
   ApiConflictResponse,
   ApiInternalServerErrorResponse,
   ApiPayloadTooLargeResponse,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { ErrorBody } from './http-exception.filter.js';
 
@@ -18,6 +19,20 @@ export const ApiErrorResponses = () =>
       type: ErrorBody,
       description: "The request conflicts with the server's state; errors say why.",
     }),
-    ApiPayloadTooLargeResponse({ type: ErrorBody, description: 'The body is too large.' }),
+    ApiPayloadTooLargeResponse({
+      type: ErrorBody,
+      description: 'The body is larger than the server accepts (--maxBodyBytes).',
+    }),
+    ApiTooManyRequestsResponse({
+      type: ErrorBody,
+      description:
+        'Too many POST requests from this address (--httpRateLimit), or, on join and start, too many requests for lobbies that do not exist (--joinMissLimit).',
+      headers: {
+        'Retry-After': {
+          description: 'Seconds until a request from this address is accepted again.',
+          schema: { type: 'integer', minimum: 1 },
+        },
+      },
+    }),
     ApiInternalServerErrorResponse({ type: ErrorBody, description: 'A server fault.' }),
   );

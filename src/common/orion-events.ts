@@ -3,7 +3,8 @@ import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 
 export type UdpDatagramResult =
   'accepted' | 'duplicate' | 'not_mediating' | 'unknown_token' | 'malformed' | 'oversize';
-export type WsFrameResult = 'accepted' | 'rejected' | 'unknown_method' | 'malformed';
+export type WsFrameResult =
+  'accepted' | 'rejected' | 'unknown_method' | 'malformed' | 'rate_limited' | 'oversize';
 export type MediationEndReason =
   | 'succeeded'
   | 'member_left'

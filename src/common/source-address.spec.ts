@@ -31,18 +31,20 @@ describe('clientAddressOf', () => {
     expect(clientAddressOf(request('::ffff:10.0.0.7', '203.0.113.9'), false)).toBe('10.0.0.7');
   });
 
-  it('takes the first X-Forwarded-For address when the proxy is trusted', () => {
-    expect(clientAddressOf(request('10.0.0.7', ' 203.0.113.9 , 10.0.0.1'), true)).toBe(
+  it('takes the address the trusted proxy appended: the last in X-Forwarded-For', () => {
+    expect(clientAddressOf(request('10.0.0.7', '203.0.113.9'), true)).toBe('203.0.113.9');
+    // The client sent "1.1.1.1" itself; the proxy appended the real address.
+    expect(clientAddressOf(request('10.0.0.7', ' 1.1.1.1 , 203.0.113.9 '), true)).toBe(
       '203.0.113.9',
     );
-    expect(clientAddressOf(request('10.0.0.7', ['2001:db8::1', '10.0.0.1']), true)).toBe(
+    expect(clientAddressOf(request('10.0.0.7', ['1.1.1.1', '2001:db8::1']), true)).toBe(
       '2001:db8::1',
     );
   });
 
   it('falls back to the TCP peer when the trusted header is missing or not an address', () => {
     expect(clientAddressOf(request('10.0.0.7'), true)).toBe('10.0.0.7');
-    expect(clientAddressOf(request('10.0.0.7', 'evil, 1.2.3.4'), true)).toBe('10.0.0.7');
+    expect(clientAddressOf(request('10.0.0.7', '1.2.3.4, evil'), true)).toBe('10.0.0.7');
     expect(clientAddressOf(request(undefined), false)).toBe('unknown');
   });
 });

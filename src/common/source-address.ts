@@ -13,20 +13,22 @@ export function normalizeSourceAddress(address: string): string {
 
 /** What a client address is read from: an HTTP request or a WebSocket upgrade request. */
 export interface AddressedRequest {
-  headers: { 'x-forwarded-for'?: string | string[] | undefined };
+  headers: Partial<Record<string, string | string[]>>;
   socket: { remoteAddress?: string | undefined };
 }
 
 /**
  * The address limits are counted against. The TCP peer's address, unless `trustProxy`
- * is set: then the first address in X-Forwarded-For (the client as the proxy saw it),
- * when it is a valid IP address.
+ * is set: then the last address in X-Forwarded-For, the one the proxy in front of Orion
+ * appended. Earlier entries come from the client itself and could be forged to dodge
+ * the per-address limits.
  */
 export function clientAddressOf(request: AddressedRequest, trustProxy: boolean): string {
   if (trustProxy) {
     const header = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
-    if (first && isIP(first) !== 0) return normalizeSourceAddress(first);
+    const joined = Array.isArray(header) ? header.join(',') : header;
+    const last = joined?.split(',').at(-1)?.trim();
+    if (last && isIP(last) !== 0) return normalizeSourceAddress(last);
   }
   return normalizeSourceAddress(request.socket.remoteAddress ?? 'unknown');
 }

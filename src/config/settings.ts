@@ -156,7 +156,8 @@ export const SETTINGS: readonly SettingDefinition[] = [
   {
     key: 'joinMissLimit',
     valueName: 'count',
-    description: 'joins to unknown lobby ids per IP address per minute, then 429 (0: no limit)',
+    description:
+      'joins and starts naming unknown lobby ids, per IP address per minute, then 429 (0: no limit)',
     parse: countOrOff,
   },
   {

@@ -15,6 +15,7 @@ import { OrionEventBus } from '../common/orion-events.js';
 import { validatePayload } from '../common/validate-payload.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { MediationService } from '../mediation/mediation.service.js';
+import { ChatRateLimiter } from './chat-rate-limiter.js';
 import { ClientRegistry } from './client-registry.js';
 import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
 
@@ -32,6 +33,7 @@ export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
     private readonly lobbies: LobbiesService,
     private readonly mediation: MediationService,
     private readonly events: OrionEventBus,
+    private readonly chatLimiter: ChatRateLimiter,
   ) {}
 
   async handleConnection(socket: WebSocket, request?: IncomingMessage): Promise<void> {
@@ -46,11 +48,19 @@ export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
   async handleDisconnect(socket: WebSocket): Promise<void> {
     const clientId = this.registry.detach(socket);
-    if (clientId !== undefined) await this.clients.disconnect(clientId);
+    if (clientId === undefined) return;
+    this.chatLimiter.forget(clientId);
+    await this.clients.disconnect(clientId);
   }
 
+  /** Chat over the client's rate is dropped before any other check, like invalid chat. */
   @SubscribeMessage('lobby_messaging_send')
   async onChat(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
+    const clientId = this.registry.clientIdOf(socket);
+    if (clientId !== undefined && !this.chatLimiter.tryTake(clientId)) {
+      this.events.emit('ws.frame', { result: 'rate_limited' });
+      return;
+    }
     await this.authorized(
       socket,
       CLIENT_MESSAGE_DTOS.lobby_messaging_send,

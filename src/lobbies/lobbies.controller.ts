@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { ClientsService } from '../clients/clients.service.js';
 import { ApiErrorResponses } from '../common/api-error-responses.js';
+import { LimitJoinMisses, LimitPostRate } from '../rate-limits/rate-limit.decorators.js';
 import { CreateLobbyDto } from './dto/create-lobby.dto.js';
 import { JoinLobbyDto } from './dto/join-lobby.dto.js';
 import {
@@ -37,6 +38,7 @@ export class LobbiesController {
   @ApiOperation({ summary: 'Create a lobby and become its host' })
   @ApiCreatedResponse({ type: CreateLobbyResponse })
   @ApiErrorResponses()
+  @LimitPostRate()
   async create(@Body() body: CreateLobbyDto): Promise<CreateLobbyResponse> {
     const clientId = await this.clients.resolveToken(body.token);
     return this.lobbies.create(clientId, body);
@@ -48,6 +50,8 @@ export class LobbiesController {
   @ApiParam({ name: 'lobbyId', description: 'The 5-character lobby code, any letter case.' })
   @ApiOkResponse({ type: JoinLobbyResponse })
   @ApiErrorResponses()
+  @LimitPostRate()
+  @LimitJoinMisses()
   async join(
     @Param('lobbyId') lobbyId: string,
     @Body() body: JoinLobbyDto,

@@ -1,11 +1,20 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import { LoggerModule } from 'nestjs-pino';
-import type { Options } from 'pino-http';
+import { pinoHttp, type HttpLogger, type Options } from 'pino-http';
 import pretty from 'pino-pretty';
 import type { OrionConfig } from '../config/orion-config.js';
+import { PinoNestLogger } from './pino-nest-logger.js';
 import { redactTokens } from './redact-tokens.js';
+
+const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 
 type RoutedRequest = IncomingMessage & { route?: { path?: string }; baseUrl?: string };
 
@@ -13,8 +22,16 @@ type RoutedRequest = IncomingMessage & { route?: { path?: string }; baseUrl?: st
  * Structured logs with pino: one line per HTTP request (method, route, status, time; never
  * the body) and the lifecycle lines the services write, with `clientId` / `lobbyId` fields.
  */
+@Global()
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements NestModule {
+  constructor(@Inject(HTTP_LOGGER) private readonly httpLogger: HttpLogger) {}
+
+  /**
+   * One pino logger for the request lines and for Nest's {@link PinoNestLogger}. No
+   * per-request logger is bound: that would take AsyncLocalStorage, whose hooks cost
+   * every promise in the process, and Orion's lines carry their own ids instead.
+   */
   static forRoot(config: OrionConfig, destination?: Writable): DynamicModule {
     const stream =
       config.logFormat === 'pretty'
@@ -34,10 +51,19 @@ export class LoggingModule {
         res: (response: { raw: ServerResponse }) => ({ statusCode: response.raw.statusCode }),
       },
     };
+    const httpLogger = stream ? pinoHttp(options, stream) : pinoHttp(options);
     return {
       module: LoggingModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: stream ? [options, stream] : options })],
+      providers: [
+        { provide: HTTP_LOGGER, useValue: httpLogger },
+        { provide: PinoNestLogger, useValue: new PinoNestLogger(httpLogger.logger) },
+      ],
+      exports: [PinoNestLogger],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(this.httpLogger).forRoutes('{*path}');
   }
 }
 

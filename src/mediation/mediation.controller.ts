@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { ClientsService } from '../clients/clients.service.js';
 import { ApiErrorResponses } from '../common/api-error-responses.js';
 import { TokenOnlyDto } from '../lobbies/dto/token-only.dto.js';
+import { LimitJoinMisses, LimitPostRate } from '../rate-limits/rate-limit.decorators.js';
 import { MediationService } from './mediation.service.js';
 
 @ApiTags('lobbies')
@@ -19,6 +20,8 @@ export class MediationController {
   @ApiParam({ name: 'lobbyId', description: 'The 5-character lobby code, any letter case.' })
   @ApiOkResponse({ description: 'Mediation started. No body.' })
   @ApiErrorResponses()
+  @LimitPostRate()
+  @LimitJoinMisses()
   async start(@Param('lobbyId') lobbyId: string, @Body() body: TokenOnlyDto): Promise<void> {
     const clientId = await this.clients.resolveToken(body.token);
     await this.mediation.start(clientId, lobbyId);

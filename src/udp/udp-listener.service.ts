@@ -13,14 +13,13 @@ import { OrionConfig } from '../config/orion-config.js';
 import { UdpConnectDto } from './dto/udp-connect.dto.js';
 import { normalizeSourceAddress } from '../common/source-address.js';
 
-/** Datagrams larger than this cannot be a `ptpMediation_connect` and are not decoded. */
-export const MAX_DATAGRAM_BYTES = 1024;
 /** The one datagram clients send. */
 export const UDP_CONNECT_METHOD = 'ptpMediation_connect';
 
 /**
  * Owns the UDP socket. Each well-formed `ptpMediation_connect` datagram becomes a
- * `udp.connect` event carrying the sender's public address; anything else is ignored.
+ * `udp.connect` event carrying the sender's public address; anything else is ignored,
+ * and datagrams over `maxDatagramBytes` are not even decoded.
  */
 @Injectable()
 export class UdpListenerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -66,7 +65,7 @@ export class UdpListenerService implements OnApplicationBootstrap, OnApplication
   }
 
   private onDatagram(datagram: Buffer, remote: RemoteInfo): void {
-    if (datagram.length > MAX_DATAGRAM_BYTES) {
+    if (datagram.length > this.config.maxDatagramBytes) {
       this.events.emit('udp.datagram', { result: 'oversize' });
       return;
     }

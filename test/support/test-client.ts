@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { decodeFrame, encodeFrame } from '../../src/common/frame-codec.js';
 import type { ServerMessages, ServerMethod } from '../../src/common/server-messages.js';
 
@@ -29,9 +29,16 @@ export class TestClient {
     });
   }
 
-  /** Opens a WebSocket (any path) and waits for `client_registered`. */
-  static async connect(wsUrl: string, path = '/'): Promise<TestClient> {
-    const ws = new WebSocket(wsUrl + path);
+  /**
+   * Opens a WebSocket (any path) and waits for `client_registered`. `options` reach the
+   * ws client: extra headers, or `autoPong: false` for a client that ignores pings.
+   */
+  static async connect(
+    wsUrl: string,
+    path = '/',
+    options: ClientOptions = {},
+  ): Promise<TestClient> {
+    const ws = new WebSocket(wsUrl + path, options);
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
