@@ -33,6 +33,10 @@ export async function createOrionApp(
   app.useBodyParser('json', { limit: config.maxBodyBytes });
   app.useBodyParser('urlencoded', { limit: config.maxBodyBytes, extended: true });
   app.useLogger(app.get(PinoNestLogger));
+  // No ETag hashing of every response (clients poll nothing that could use it), and no
+  // advertising of the framework.
+  app.set('etag', false);
+  app.disable('x-powered-by');
   const events = app.get(OrionEventBus);
   app.useWebSocketAdapter(
     new FrameWsAdapter(app, {

@@ -18,6 +18,15 @@ describe('smoke', () => {
     expect(response.text).toBe('pong');
   });
 
+  it('sends neither an ETag nor an X-Powered-By header', async () => {
+    for (const path of ['/ping', '/lobbies']) {
+      const response = await request(orion.httpUrl).get(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.etag, path).toBeUndefined();
+      expect(response.headers['x-powered-by'], path).toBeUndefined();
+    }
+  });
+
   it('registers a WebSocket client on any path', async () => {
     const client = await TestClient.connect(orion.wsUrl, '/some/path');
     expect(client.token.length).toBeGreaterThanOrEqual(22);
