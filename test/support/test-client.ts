@@ -18,6 +18,7 @@ export class TestClient {
   private waiters: { method: string; resolve: (m: ReceivedMessage) => void }[] = [];
   private cursor = new Map<string, number>();
   private udp: Socket | undefined;
+  private udpBound: Promise<Socket> | undefined;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
@@ -90,13 +91,13 @@ export class TestClient {
   }
 
   /** The client's own UDP socket, bound on first use to an ephemeral loopback port. */
-  async udpSocket(): Promise<Socket> {
-    if (!this.udp) {
-      const socket = createSocket('udp4');
-      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-      this.udp = socket;
+  udpSocket(): Promise<Socket> {
+    if (!this.udpBound) {
+      // Kept before the bind completes, so that close() during the bind still closes it.
+      const socket = (this.udp = createSocket('udp4'));
+      this.udpBound = new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket)));
     }
-    return this.udp;
+    return this.udpBound;
   }
 
   async udpPort(): Promise<number> {
@@ -119,6 +120,7 @@ export class TestClient {
   async close(): Promise<void> {
     this.udp?.close();
     this.udp = undefined;
+    this.udpBound = undefined;
     if (this.ws.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
       this.ws.once('close', () => resolve());
