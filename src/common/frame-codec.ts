@@ -1,6 +1,9 @@
+import { isNestedTooDeeply } from './nesting-depth.js';
+
 /**
  * The wire format shared by WebSocket text frames and UDP datagrams:
- * `method:base64(JSON)`. Decoding never throws; anything malformed yields `undefined`
+ * `method:base64(JSON)`. Decoding never throws; anything malformed (including JSON
+ * nested deeper than Orion's payloads ever are) yields `undefined`
  * so that callers can drop it silently, as the protocol asks.
  */
 export interface Frame {
@@ -30,5 +33,6 @@ export function decodeFrame(text: string): Frame | undefined {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return undefined;
   }
+  if (isNestedTooDeeply(payload)) return undefined;
   return { method, payload: payload as Record<string, unknown> };
 }

@@ -1,5 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { isNestedTooDeeply } from './nesting-depth.js';
 
 /**
  * Validates an untrusted object against a DTO class, the same rules the HTTP pipe
@@ -10,6 +11,7 @@ export function validatePayload<T extends object>(
   payload: unknown,
 ): T | undefined {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  if (isNestedTooDeeply(payload)) return undefined;
   const instance = plainToInstance(dto, payload, { enableImplicitConversion: false });
   const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
   return errors.length === 0 ? instance : undefined;

@@ -1,11 +1,29 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  BadRequestException,
+  ValidationPipe,
+  type ArgumentMetadata,
+  type ValidationError,
+} from '@nestjs/common';
+import { isNestedTooDeeply, MAX_NESTING_DEPTH } from './nesting-depth.js';
+
+/** Refuses input nested deeper than any Orion request before class-transformer recurses into it. */
+class ShallowInputValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (isNestedTooDeeply(value)) {
+      throw new BadRequestException({
+        errors: [`The request is nested more than ${MAX_NESTING_DEPTH} levels deep.`],
+      });
+    }
+    return super.transform(value, metadata);
+  }
+}
 
 /**
  * Validates request bodies strictly: no implicit type conversion (`"4"` is not a
  * number), unknown properties stripped, and failures reported as `{ errors }`.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ShallowInputValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: false,

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -16,6 +16,7 @@ import { validatePayload } from '../common/validate-payload.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { MediationService } from '../mediation/mediation.service.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
+import { DropWsExceptionsFilter } from './drop-ws-exceptions.filter.js';
 import { ClientRegistry } from './client-registry.js';
 import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
 
@@ -24,6 +25,7 @@ import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
  * client messages into service calls. Invalid messages are dropped without a reply.
  */
 @WebSocketGateway()
+@UseFilters(new DropWsExceptionsFilter())
 export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(OrionGateway.name);
 

@@ -34,7 +34,14 @@ export class UdpListenerService implements OnApplicationBootstrap, OnApplication
   async onApplicationBootstrap(): Promise<void> {
     const { host, udpPort } = this.config;
     const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
-    socket.on('message', (datagram, remote) => this.onDatagram(datagram, remote));
+    socket.on('message', (datagram, remote) => {
+      // A throw here would be an uncaught exception: one datagram must never stop the server.
+      try {
+        this.onDatagram(datagram, remote);
+      } catch (error) {
+        this.logger.error(`UDP datagram handling failed: ${(error as Error)?.message}`);
+      }
+    });
     socket.on('error', (error) => this.logger.error(`UDP socket error: ${error.message}`));
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
