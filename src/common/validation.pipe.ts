@@ -6,10 +6,15 @@ import {
 } from '@nestjs/common';
 import { isNestedTooDeeply, MAX_NESTING_DEPTH } from './nesting-depth.js';
 
-/** Refuses input nested deeper than any Orion request before class-transformer recurses into it. */
+/**
+ * Refuses an HTTP body or query nested deeper than any Orion request, before
+ * class-transformer recurses into it. Only those: the pipe also sees WebSocket handler
+ * arguments (the socket object itself among them), and frames are checked as they decode.
+ */
 class ShallowInputValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (isNestedTooDeeply(value)) {
+    const fromRequest = metadata.type === 'body' || metadata.type === 'query';
+    if (fromRequest && isNestedTooDeeply(value)) {
       throw new BadRequestException({
         errors: [`The request is nested more than ${MAX_NESTING_DEPTH} levels deep.`],
       });
