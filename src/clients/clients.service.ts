@@ -22,7 +22,8 @@ export class ClientsService {
   async register(): Promise<RegisteredClient> {
     const client = { id: newClientId(), token: newClientToken(), connectedAt: Date.now() };
     await this.store.insert(client);
-    this.logger.log({ clientId: client.id }, 'Client connected');
+    // Per-client lines are debug: at info, a busy server's log would be mostly these.
+    this.logger.debug({ clientId: client.id }, 'Client connected');
     return { clientId: client.id, token: client.token };
   }
 
@@ -47,7 +48,7 @@ export class ClientsService {
   async disconnect(clientId: string): Promise<void> {
     const removed = await this.store.delete(clientId);
     if (!removed) return;
-    this.logger.log({ clientId }, 'Client disconnected');
+    this.logger.debug({ clientId }, 'Client disconnected');
     this.events.emit('client.disconnected', { clientId });
   }
 
