@@ -58,6 +58,7 @@ describe('configuration: flags, then ORION_* environment variables, then default
       'ORION_HOST',
       'ORION_HTTP_PORT',
       'ORION_UDP_PORT',
+      'ORION_UDP_ADVERTISED_PORT',
       'ORION_METRICS_PORT',
       'ORION_LOG_LEVEL',
       'ORION_LOG_FORMAT',

@@ -28,6 +28,16 @@ export class OrionConfig {
   @Max(65_535)
   udpPort = 5990;
 
+  /**
+   * The UDP port clients are told to send to (`ptpMediation_send.port`), when a NodePort
+   * or load balancer maps another port to `udpPort`; the bound port when unset.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65_535)
+  udpAdvertisedPort: number | undefined = undefined;
+
   /** Serve `/metrics` on this port instead of the HTTP port, so it need not be public. */
   @IsOptional()
   @IsInt()

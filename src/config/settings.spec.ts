@@ -21,6 +21,7 @@ describe('buildConfig', () => {
       host: '0.0.0.0',
       httpPort: 5980,
       udpPort: 5990,
+      udpAdvertisedPort: undefined,
       metricsPort: undefined,
       logLevel: 'info',
       logFormat: 'json',

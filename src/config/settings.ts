@@ -70,6 +70,12 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: port,
   },
   {
+    key: 'udpAdvertisedPort',
+    valueName: 'port',
+    description: 'UDP port clients are told to send to, when a proxy maps it (default: udpPort)',
+    parse: integerIn(1, 65_535),
+  },
+  {
     key: 'metricsPort',
     valueName: 'port',
     description: 'serve GET /metrics on this port instead of the HTTP port',

@@ -222,7 +222,8 @@ export class MediationService implements OnApplicationShutdown {
   }
 
   private askForPackets(members: readonly LobbyMember[]): void {
-    sendToMembers(this.messenger, members, 'ptpMediation_send', { port: this.udp.port });
+    const port = this.config.udpAdvertisedPort ?? this.udp.port;
+    sendToMembers(this.messenger, members, 'ptpMediation_send', { port });
   }
 
   /** Runs a timer's work only while its phase is still the armed one, and never throws. */
