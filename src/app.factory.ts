@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { answerClientErrorsAsJson } from './common/http-client-errors.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { OrionEventBus } from './common/orion-events.js';
 import { serveOpenApi } from './common/openapi.js';
@@ -37,6 +38,7 @@ export async function createOrionApp(
   // advertising of the framework.
   app.set('etag', false);
   app.disable('x-powered-by');
+  answerClientErrorsAsJson(app.getHttpServer());
   const events = app.get(OrionEventBus);
   app.useWebSocketAdapter(
     new FrameWsAdapter(app, {
