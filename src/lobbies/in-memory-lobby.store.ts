@@ -1,5 +1,5 @@
 import type { Lobby } from './lobby.js';
-import type { LobbyStore } from './lobby-store.js';
+import { MemberInAnotherLobby, type LobbyStore } from './lobby-store.js';
 
 /** Process-local lobby state. Records are immutable, so they are shared, not copied. */
 export class InMemoryLobbyStore implements LobbyStore {
@@ -8,6 +8,7 @@ export class InMemoryLobbyStore implements LobbyStore {
 
   async insert(lobby: Lobby): Promise<boolean> {
     if (this.lobbies.has(lobby.id)) return false;
+    this.refuseMembersElsewhere(lobby);
     this.write(lobby);
     return true;
   }
@@ -37,6 +38,7 @@ export class InMemoryLobbyStore implements LobbyStore {
     const current = this.lobbies.get(id);
     if (!current) return undefined;
     const next = change(current);
+    this.refuseMembersElsewhere(next);
     this.unindex(current);
     this.write(next);
     return next;
@@ -52,6 +54,13 @@ export class InMemoryLobbyStore implements LobbyStore {
 
   async count(): Promise<number> {
     return this.lobbies.size;
+  }
+
+  private refuseMembersElsewhere(lobby: Lobby): void {
+    for (const { clientId } of lobby.members) {
+      const other = this.lobbyIdByMember.get(clientId);
+      if (other !== undefined && other !== lobby.id) throw new MemberInAnotherLobby(clientId);
+    }
   }
 
   private write(lobby: Lobby): void {

@@ -13,7 +13,7 @@ import type {
   ListLobbiesResponse,
 } from './dto/lobby-responses.js';
 import { hostOf, memberOf, type Lobby } from './lobby.js';
-import { LOBBY_STORE, type LobbyStore } from './lobby-store.js';
+import { LOBBY_STORE, MemberInAnotherLobby, type LobbyStore } from './lobby-store.js';
 
 const LOBBY_ID_ATTEMPTS = 20;
 export const MIN_MEDIATION_MEMBERS = 2;
@@ -63,7 +63,7 @@ export class LobbiesService {
         locked: false,
         createdAt: Date.now(),
       };
-      if (await this.store.insert(lobby)) {
+      if (await this.store.insert(lobby).catch(refuseSecondLobby)) {
         this.logger.log({ lobbyId: lobby.id, clientId, isPublic: lobby.isPublic }, 'Lobby created');
         return { lobbyName: lobby.name, lobbyId: lobby.id };
       }
@@ -74,12 +74,15 @@ export class LobbiesService {
   async join(clientId: string, rawLobbyId: string, peerName: string): Promise<JoinLobbyResponse> {
     if (await this.store.findByMember(clientId)) throw Errors.alreadyInLobby();
     const lobbyId = normalizeLobbyId(rawLobbyId);
-    const joined = await this.store.update(lobbyId, (lobby) => {
-      if (lobby.locked) throw Errors.lobbyLocked();
-      if (lobby.members.length >= lobby.maxMembers) throw Errors.lobbyFull();
-      if (lobby.members.some((member) => member.name === peerName)) throw Errors.nameTaken();
-      return { ...lobby, members: [...lobby.members, { clientId, name: peerName }] };
-    });
+    const joined = await this.store
+      .update(lobbyId, (lobby) => {
+        if (memberOf(lobby, clientId)) throw Errors.alreadyInLobby();
+        if (lobby.locked) throw Errors.lobbyLocked();
+        if (lobby.members.length >= lobby.maxMembers) throw Errors.lobbyFull();
+        if (lobby.members.some((member) => member.name === peerName)) throw Errors.nameTaken();
+        return { ...lobby, members: [...lobby.members, { clientId, name: peerName }] };
+      })
+      .catch(refuseSecondLobby);
     if (!joined) throw Errors.lobbyNotFound();
     // Per-client events log at debug; lobby creation and closing stay at `log`.
     this.logger.debug({ lobbyId, clientId }, 'Client joined lobby');
@@ -187,4 +190,13 @@ export class LobbiesService {
 
 export function normalizeLobbyId(raw: string): string {
   return raw.trim().toUpperCase();
+}
+
+/**
+ * The checks before a create or join read the store first; when another request put the
+ * client in a lobby in between, the store's own refusal arrives here instead.
+ */
+function refuseSecondLobby(error: unknown): never {
+  if (error instanceof MemberInAnotherLobby) throw Errors.alreadyInLobby();
+  throw error;
 }

@@ -6,7 +6,10 @@ import type { Lobby } from './lobby.js';
  * change function hold even when replicas race.
  */
 export interface LobbyStore {
-  /** Adds the lobby unless its id is taken; false when it is. */
+  /**
+   * Adds the lobby unless its id is taken; false when it is. Throws
+   * {@link MemberInAnotherLobby} when one of its members is already in a lobby.
+   */
   insert(lobby: Lobby): Promise<boolean>;
   get(id: string): Promise<Lobby | undefined>;
   /** The lobby a client is a member of, if any. */
@@ -18,7 +21,8 @@ export interface LobbyStore {
   list(): Promise<Lobby[]>;
   /**
    * Replaces the lobby with `change(current)`. `change` may throw to refuse; nothing
-   * is written then. Returns undefined when the lobby does not exist.
+   * is written then. Returns undefined when the lobby does not exist. Throws
+   * {@link MemberInAnotherLobby} when the change adds a client that is in another lobby.
    */
   update(id: string, change: (current: Lobby) => Lobby): Promise<Lobby | undefined>;
   delete(id: string): Promise<Lobby | undefined>;
@@ -26,3 +30,11 @@ export interface LobbyStore {
 }
 
 export const LOBBY_STORE = Symbol('LOBBY_STORE');
+
+/** A store refused a write because it would put a client in two lobbies at once. */
+export class MemberInAnotherLobby extends Error {
+  constructor(readonly clientId: string) {
+    super(`Client ${clientId} is already in another lobby`);
+    this.name = 'MemberInAnotherLobby';
+  }
+}

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { ClientStore } from '../../clients/client-store.js';
+import type { Lobby, LobbyMember } from '../../lobbies/lobby.js';
+import { MemberInAnotherLobby, type LobbyStore } from '../../lobbies/lobby-store.js';
+import { startMediation, type Mediation } from '../../mediation/mediation.js';
+import type { MediationStore } from '../../mediation/mediation-store.js';
+
+/**
+ * What every implementation of the store interfaces must do, run against each of them
+ * (in memory always, Redis when a server is available), so they stay interchangeable.
+ */
+
+const member = (clientId: string, name = clientId): LobbyMember => ({ clientId, name });
+
+function lobby(id: string, members: LobbyMember[], overrides: Partial<Lobby> = {}): Lobby {
+  return {
+    id,
+    name: `${id} lobby`,
+    isPublic: true,
+    maxMembers: 8,
+    hostId: members[0].clientId,
+    members,
+    locked: false,
+    createdAt: 1_000,
+    ...overrides,
+  };
+}
+
+const joined = (current: Lobby, clientId: string): Lobby => ({
+  ...current,
+  members: [...current.members, member(clientId)],
+});
+
+export function lobbyStoreContract(makeStore: () => Promise<LobbyStore>): void {
+  describe('LobbyStore contract', () => {
+    it('inserts once per id and finds the lobby by id and by member', async () => {
+      const store = await makeStore();
+      expect(await store.insert(lobby('AAAAA', [member('h1')]))).toBe(true);
+      expect(await store.insert(lobby('AAAAA', [member('h2')]))).toBe(false);
+      expect((await store.get('AAAAA'))?.hostId).toBe('h1');
+      expect((await store.findByMember('h1'))?.id).toBe('AAAAA');
+      expect(await store.lobbyIdOf('h1')).toBe('AAAAA');
+      expect(await store.lobbyIdOf('h2')).toBeUndefined();
+      expect(await store.get('ZZZZZ')).toBeUndefined();
+      expect(await store.count()).toBe(1);
+    });
+
+    it('refuses to put a client in a second lobby, on insert and on update', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1'), member('m1')]));
+      await store.insert(lobby('BBBBB', [member('h2')]));
+      await expect(store.insert(lobby('CCCCC', [member('m1')]))).rejects.toBeInstanceOf(
+        MemberInAnotherLobby,
+      );
+      await expect(store.update('BBBBB', (current) => joined(current, 'm1'))).rejects.toEqual(
+        new MemberInAnotherLobby('m1'),
+      );
+      expect(await store.get('CCCCC')).toBeUndefined();
+      expect((await store.get('BBBBB'))?.members.map((m) => m.clientId)).toEqual(['h2']);
+      expect(await store.lobbyIdOf('m1')).toBe('AAAAA');
+    });
+
+    it('applies a change, keeps the member index in step, and writes nothing when the change throws', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1'), member('m1')]));
+      const updated = await store.update('AAAAA', (current) => ({
+        ...joined(current, 'm2'),
+        members: [current.members[0], member('m2')],
+      }));
+      expect(updated?.members.map((m) => m.clientId)).toEqual(['h1', 'm2']);
+      expect(await store.lobbyIdOf('m1')).toBeUndefined();
+      expect(await store.lobbyIdOf('m2')).toBe('AAAAA');
+
+      await expect(
+        store.update('AAAAA', () => {
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect((await store.get('AAAAA'))?.members).toEqual(updated?.members);
+      expect(await store.update('ZZZZZ', (current) => current)).toBeUndefined();
+    });
+
+    it('deletes once, with its index, and lists what is left', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1'), member('m1')], { createdAt: 2_000 }));
+      await store.insert(lobby('BBBBB', [member('h2')], { isPublic: false, createdAt: 1_000 }));
+      await store.insert(lobby('CCCCC', [member('h3')], { createdAt: 3_000 }));
+      expect((await store.list()).map((l) => l.id).sort()).toEqual(['AAAAA', 'BBBBB', 'CCCCC']);
+      expect((await store.listPublic()).map((l) => l.id).sort()).toEqual(['AAAAA', 'CCCCC']);
+
+      expect((await store.delete('AAAAA'))?.id).toBe('AAAAA');
+      expect(await store.delete('AAAAA')).toBeUndefined();
+      expect(await store.lobbyIdOf('m1')).toBeUndefined();
+      expect(await store.lobbyIdOf('h1')).toBeUndefined();
+      expect((await store.listPublic()).map((l) => l.id)).toEqual(['CCCCC']);
+      expect(await store.count()).toBe(2);
+      // The freed client may now join another lobby.
+      expect((await store.update('CCCCC', (current) => joined(current, 'm1')))?.id).toBe('CCCCC');
+    });
+
+    it('lets exactly the free seats be taken when joins race', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1')], { maxMembers: 4 }));
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          store.update('AAAAA', (current) => {
+            if (current.members.length >= current.maxMembers) throw new Error('full');
+            return joined(current, `c${i}`);
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      const members = (await store.get('AAAAA'))!.members.map((m) => m.clientId);
+      expect(members).toHaveLength(4);
+      for (const clientId of members) expect(await store.lobbyIdOf(clientId)).toBe('AAAAA');
+    });
+  });
+}
+
+export function mediationStoreContract(makeStore: () => Promise<MediationStore>): void {
+  const mediation = (lobbyId: string): Mediation =>
+    startMediation(lobbyId, 'h1', [member('h1'), member('m1')]);
+
+  describe('MediationStore contract', () => {
+    it('inserts once per lobby, updates, deletes once, and lists and counts', async () => {
+      const store = await makeStore();
+      expect(await store.insert(mediation('AAAAA'))).toBe(true);
+      expect(await store.insert(mediation('AAAAA'))).toBe(false);
+      await store.insert(mediation('BBBBB'));
+      const moved = await store.update('AAAAA', (current) => ({
+        ...current,
+        endpoints: { h1: { ip: '10.0.0.1', port: 4000 } },
+      }));
+      expect(moved?.endpoints).toEqual({ h1: { ip: '10.0.0.1', port: 4000 } });
+      expect((await store.get('AAAAA'))?.endpoints).toEqual(moved?.endpoints);
+      expect(await store.update('AAAAA', () => undefined)).toBeUndefined();
+      expect((await store.get('AAAAA'))?.endpoints).toEqual(moved?.endpoints);
+      expect(await store.update('ZZZZZ', (current) => current)).toBeUndefined();
+      expect((await store.list()).map((m) => m.lobbyId).sort()).toEqual(['AAAAA', 'BBBBB']);
+      expect(await store.count()).toBe(2);
+      expect((await store.delete('AAAAA'))?.lobbyId).toBe('AAAAA');
+      expect(await store.delete('AAAAA')).toBeUndefined();
+      expect(await store.count()).toBe(1);
+    });
+
+    it('loses no concurrent change', async () => {
+      const store = await makeStore();
+      await store.insert(mediation('AAAAA'));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.update('AAAAA', (current) => ({
+            ...current,
+            connected: [...current.connected, `c${i}`],
+          })),
+        ),
+      );
+      expect((await store.get('AAAAA'))?.connected).toHaveLength(10);
+    });
+  });
+}
+
+export function clientStoreContract(makeStore: () => Promise<ClientStore>): void {
+  describe('ClientStore contract', () => {
+    it('finds a client by id and by token until it is deleted, once', async () => {
+      const store = await makeStore();
+      await store.insert({ id: 'c1', token: 't1', connectedAt: 5 });
+      await store.insert({ id: 'c2', token: 't2', connectedAt: 6 });
+      expect(await store.get('c1')).toEqual({ id: 'c1', token: 't1', connectedAt: 5 });
+      expect((await store.findByToken('t2'))?.id).toBe('c2');
+      expect(await store.findByToken('nope')).toBeUndefined();
+      expect(await store.count()).toBe(2);
+      expect((await store.delete('c1'))?.id).toBe('c1');
+      expect(await store.delete('c1')).toBeUndefined();
+      expect(await store.findByToken('t1')).toBeUndefined();
+      expect(await store.count()).toBe(1);
+    });
+  });
+}
