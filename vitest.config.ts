@@ -11,6 +11,31 @@ const swcPlugin = () =>
     },
   });
 
+const e2e = {
+  include: ['test/**/*.e2e-spec.ts'],
+  environment: 'node' as const,
+  testTimeout: 20_000,
+  hookTimeout: 20_000,
+};
+
+// With REDIS_URL, the whole e2e suite runs a second time with the state in Redis.
+const redisUrl = process.env.REDIS_URL;
+const redisProjects = redisUrl
+  ? [
+      {
+        plugins: [swcPlugin()],
+        test: {
+          ...e2e,
+          name: 'e2e-redis',
+          // Files that never start a server have nothing to run against Redis.
+          exclude: ['test/helm-chart.e2e-spec.ts', 'test/dockerfile.e2e-spec.ts'],
+          env: { ORION_TEST_REDIS_URL: redisUrl },
+          globalSetup: ['test/support/redis-global-teardown.ts'],
+        },
+      },
+    ]
+  : [];
+
 export default defineConfig({
   test: {
     projects: [
@@ -20,14 +45,9 @@ export default defineConfig({
       },
       {
         plugins: [swcPlugin()],
-        test: {
-          name: 'e2e',
-          include: ['test/**/*.e2e-spec.ts'],
-          environment: 'node',
-          testTimeout: 20_000,
-          hookTimeout: 20_000,
-        },
+        test: { ...e2e, name: 'e2e' },
       },
+      ...redisProjects,
     ],
   },
 });

@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { DrainStateModule } from './shutdown/drain-state.module.js';
 import { ShutdownModule } from './shutdown/shutdown.module.js';
+import { StoresModule } from './stores/stores.module.js';
 import { UdpModule } from './udp/udp.module.js';
 
 @Module({})
@@ -26,6 +27,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config, logDestination),
         EventsModule,
+        StoresModule.forRoot(config),
         DrainStateModule,
         ClientRegistryModule,
         ClientsModule,

@@ -12,6 +12,7 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, type RawData } from 'ws';
+import { testRedisEnv } from './support/test-redis.js';
 
 const HOST = '127.0.0.1';
 const REQUEST_INTERVAL_MS = 200;
@@ -459,7 +460,12 @@ beforeAll(async () => {
       '--httpRateLimit',
       '0',
     ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    // In the e2e-redis project the server keeps its state in Redis.
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...testRedisEnv() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   server.stdout?.on('data', (d: Buffer) => (serverOutput += d.toString('utf8')));
   server.stderr?.on('data', (d: Buffer) => (serverOutput += d.toString('utf8')));

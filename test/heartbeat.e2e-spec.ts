@@ -13,7 +13,7 @@ import {
 } from './support/mediation-flows.js';
 import { waitUntil } from './support/http-flows.js';
 import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { stateCounts, stateViolations } from './support/state-invariants.js';
+import { settledStateViolations, stateCounts } from './support/state-invariants.js';
 import { sleep, TestClient } from './support/test-client.js';
 
 const INTERVAL_MS = 100;
@@ -79,7 +79,7 @@ describe('WebSocket heartbeat', () => {
     await pool.closeAll();
     await Promise.all(silenceable.splice(0).map((client) => client.close()));
     await waitUntil(() => activeTimers(orion) === 0, 'no mediation outlives its clients');
-    expect(await stateViolations(orion.app)).toEqual([]);
+    expect(await settledStateViolations(orion.app)).toEqual([]);
   });
   afterAll(async () => {
     await orion?.close();

@@ -22,7 +22,7 @@ import {
 import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
 import { rawUpgrade, type UpgradeAnswer } from './support/raw-upgrade.js';
 import { frameOfSize } from './support/sized-frames.js';
-import { stateCounts, stateViolations } from './support/state-invariants.js';
+import { settledStateViolations, stateCounts } from './support/state-invariants.js';
 import { sleep, TestClient } from './support/test-client.js';
 
 const QUIET_MS = 250;
@@ -50,7 +50,7 @@ function useOrion(settings: Partial<OrionSettings>) {
     const admission = context.orion.app.get(ConnectionAdmission);
     await waitUntil(() => admission.openConnections === 0, 'every connection is released');
     expect(admission.addressCount).toBe(0);
-    expect(await stateViolations(context.orion.app)).toEqual([]);
+    expect(await settledStateViolations(context.orion.app)).toEqual([]);
   });
   afterAll(async () => {
     await context.orion?.close();

@@ -49,7 +49,7 @@ export class ClientsService {
     const removed = await this.store.delete(clientId);
     if (!removed) return;
     this.logger.debug({ clientId }, 'Client disconnected');
-    this.events.emit('client.disconnected', { clientId });
+    await this.events.emitAndWait('client.disconnected', { clientId });
   }
 
   count(): Promise<number> {

@@ -54,6 +54,15 @@ export class OrionEventBus {
   }
 
   /**
+   * Emits and resolves once every listener has finished: for the clean-up chain (a client
+   * leaves, its lobby changes, its mediation aborts), so that whoever caused it can wait
+   * for the state to settle. Listener failures are logged by the listeners' wrapper.
+   */
+  async emitAndWait<E extends OrionEventName>(event: E, payload: OrionEvents[E]): Promise<void> {
+    await this.emitter.emitAsync(event, payload);
+  }
+
+  /**
    * A plain synchronous listener, for hot paths (one event per datagram or frame) where the
    * promise and error wrapper that `@OnEvent` puts around each call costs more than the work.
    * The listener must not throw.

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsIP, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsIP, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -70,6 +70,18 @@ export class OrionConfig {
   @Min(1)
   @Max(MAX_TIMER_MS)
   ptpmConnectTimeoutMs = 300_000;
+
+  /**
+   * Redis holding the shared state (`redis://` or `rediss://`). Unset: state lives in
+   * this process, and no Redis is needed.
+   */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'redisUrl must be a redis:// or rediss:// URL' })
+  redisUrl: string | undefined = undefined;
+
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  @Matches(/^\S{1,64}$/, { message: 'redisKeyPrefix must be 1 to 64 characters without spaces' })
+  redisKeyPrefix = '{orion}:';
 
   // Limits: they keep one abusive or broken client from costing everyone else.
 

@@ -28,6 +28,8 @@ describe('buildConfig', () => {
       ptpmServerConnectTimeoutMs: 300_000,
       ptpmConnectRequestIntervalMs: 10_000,
       ptpmConnectTimeoutMs: 300_000,
+      redisUrl: undefined,
+      redisKeyPrefix: '{orion}:',
       maxFrameBytes: 16_384,
       maxBodyBytes: 16_384,
       maxDatagramBytes: 1_024,
@@ -170,5 +172,23 @@ describe('limit settings', () => {
   it('refuses limits outside their range, naming the setting', () => {
     expect(() => buildConfig({ maxClients: 0 })).toThrow(/\bmaxClients\b/);
     expect(() => buildConfig({ maxFrameBytes: 10 })).toThrow(/\bmaxFrameBytes\b/);
+  });
+});
+
+describe('Redis settings', () => {
+  it('redisUrl takes redis:// and rediss:// URLs only, and is unset by default', () => {
+    expect(buildConfig().redisUrl).toBeUndefined();
+    expect(parserOf('redisUrl')('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(parserOf('redisUrl')(' rediss://:pw@cache:6380/2 ')).toBe('rediss://:pw@cache:6380/2');
+    for (const bad of ['', 'http://x', '127.0.0.1:6379', 'redis://']) {
+      expect(() => parserOf('redisUrl')(bad), bad).toThrow(/redis/);
+    }
+    expect(() => buildConfig({ redisUrl: 'http://x' })).toThrow(/\bredisUrl\b/);
+  });
+
+  it('redisKeyPrefix is 1 to 64 characters without spaces', () => {
+    expect(parserOf('redisKeyPrefix')('{game-a}:')).toBe('{game-a}:');
+    expect(() => parserOf('redisKeyPrefix')('a b')).toThrow();
+    expect(() => parserOf('redisKeyPrefix')('x'.repeat(65))).toThrow();
   });
 });

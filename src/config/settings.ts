@@ -45,6 +45,18 @@ function yesOrNo(raw: string): boolean {
   throw new Error('expected true or false');
 }
 
+function redisUrl(raw: string): string {
+  const value = raw.trim();
+  if (!/^rediss?:\/\/\S+$/.test(value)) throw new Error('expected a redis:// or rediss:// URL');
+  return value;
+}
+
+function keyPrefix(raw: string): string {
+  const value = raw.trim();
+  if (!/^\S{1,64}$/.test(value)) throw new Error('expected 1 to 64 characters without spaces');
+  return value;
+}
+
 const port = integerIn(0, 65_535);
 const count = integerIn(1, 10_000_000);
 const countOrOff = integerIn(0, 10_000_000);
@@ -110,6 +122,18 @@ export const SETTINGS: readonly SettingDefinition[] = [
     valueName: 'ms',
     description: 'how long mediation waits for every member to report its peer connections',
     parse: timerMs,
+  },
+  {
+    key: 'redisUrl',
+    valueName: 'url',
+    description: 'keep shared state in this Redis (redis:// or rediss://); unset: in memory',
+    parse: redisUrl,
+  },
+  {
+    key: 'redisKeyPrefix',
+    valueName: 'prefix',
+    description: 'prefix of every Redis key, so deployments can share one Redis',
+    parse: keyPrefix,
   },
   {
     key: 'maxFrameBytes',

@@ -1,4 +1,4 @@
-import { Logger, UseFilters } from '@nestjs/common';
+import { Logger, UseFilters, type BeforeApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -26,8 +26,12 @@ import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
  */
 @WebSocketGateway()
 @UseFilters(new DropWsExceptionsFilter())
-export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
+export class OrionGateway
+  implements OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(OrionGateway.name);
+  /** Registrations and releases under way. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly registry: ClientRegistry,
@@ -39,6 +43,32 @@ export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
   ) {}
 
   async handleConnection(socket: WebSocket, request?: IncomingMessage): Promise<void> {
+    await this.track(this.register(socket, request), 'register');
+  }
+
+  async handleDisconnect(socket: WebSocket): Promise<void> {
+    await this.track(this.release(socket), 'release');
+  }
+
+  /**
+   * Before the app's providers shut down (the store connection among them): ends every
+   * socket and waits until each client has been released, its lobbies and mediations too.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const sockets = [...this.registry.sockets()];
+    const closed = sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) resolve();
+          else socket.once('close', () => resolve());
+        }),
+    );
+    for (const socket of sockets) socket.terminate();
+    await Promise.all(closed);
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private async register(socket: WebSocket, request?: IncomingMessage): Promise<void> {
     const { clientId, token } = await this.clients.register();
     if (socket.readyState !== socket.OPEN) {
       await this.clients.disconnect(clientId);
@@ -48,11 +78,26 @@ export class OrionGateway implements OnGatewayConnection, OnGatewayDisconnect {
     this.registry.send(clientId, 'client_registered', { token });
   }
 
-  async handleDisconnect(socket: WebSocket): Promise<void> {
+  private async release(socket: WebSocket): Promise<void> {
     const clientId = this.registry.detach(socket);
     if (clientId === undefined) return;
     this.chatLimiter.forget(clientId);
     await this.clients.disconnect(clientId);
+  }
+
+  /**
+   * Keeps the work while it runs, so shutdown can wait for it, and logs a failure (a
+   * store that is unreachable, say) instead of letting it escape unhandled.
+   */
+  private async track(work: Promise<void>, what: string): Promise<void> {
+    this.pending.add(work);
+    try {
+      await work;
+    } catch (error) {
+      this.logger.error(`Could not ${what} a client: ${(error as Error)?.message ?? error}`);
+    } finally {
+      this.pending.delete(work);
+    }
   }
 
   /** Chat over the client's rate is dropped before any other check, like invalid chat. */

@@ -5,6 +5,7 @@ import { RecordingEventBus, RecordingMessenger } from '../common/testing/recordi
 import type { OrionErrorCode } from '../common/orion-error.js';
 import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
 import { InMemoryLobbyStore } from './in-memory-lobby.store.js';
+import type { ClientsService } from '../clients/clients.service.js';
 import { LobbiesService, type CreateLobbyCommand } from './lobbies.service.js';
 import type { Lobby } from './lobby.js';
 
@@ -31,6 +32,11 @@ describe('LobbiesService', () => {
   let messenger: RecordingMessenger;
   let events: RecordingEventBus;
   let lobbies: LobbiesService;
+  /** Clients whose sockets have closed: everyone else counts as connected. */
+  let gone: Set<string>;
+  const clients = {
+    isRegistered: async (clientId: string) => !gone.has(clientId),
+  } as unknown as ClientsService;
 
   beforeAll(() => {
     Logger.overrideLogger(false);
@@ -40,7 +46,8 @@ describe('LobbiesService', () => {
     store = new InMemoryLobbyStore();
     messenger = new RecordingMessenger();
     events = new RecordingEventBus();
-    lobbies = new LobbiesService(store, messenger, events as unknown as OrionEventBus);
+    gone = new Set();
+    lobbies = new LobbiesService(store, messenger, events as unknown as OrionEventBus, clients);
   });
 
   const sent = (method: ServerMethod) => messenger.sent.filter((m) => m.method === method);
@@ -53,6 +60,36 @@ describe('LobbiesService', () => {
     messenger.sent.length = 0;
     return lobbyId;
   }
+
+  describe('a client that leaves while its create or join is under way', () => {
+    // The store write can land after the disconnect clean-up looked for the client's lobby
+    // (with a shared store, requests interleave); the service must then undo it.
+    it('leaves a lobby it has just joined again, and the join is refused', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+      const joining = lobbies.join('c-ghost', lobbyId, 'Ghost');
+      gone.add('c-ghost');
+
+      expect(await codeOf(joining)).toBe('CLIENT_UNREGISTERED');
+      expect((await lobbies.get(lobbyId))?.members.map((m) => m.clientId)).toEqual([
+        'c-host',
+        'c-ann',
+      ]);
+      expect(await lobbies.lobbyIdOf('c-ghost')).toBeUndefined();
+      expect(sent('lobby_peerDisconnect').map((m) => m.payload)).toContainEqual({
+        lobbyId,
+        peerName: 'Ghost',
+      });
+    });
+
+    it('closes a lobby it has just created, and the create is refused', async () => {
+      const creating = lobbies.create('c-ghost', newLobby());
+      gone.add('c-ghost');
+
+      expect(await codeOf(creating)).toBe('CLIENT_UNREGISTERED');
+      expect(await lobbies.count()).toBe(0);
+      expect(await lobbies.lobbyIdOf('c-ghost')).toBeUndefined();
+    });
+  });
 
   describe('creating a lobby', () => {
     it('makes the creator the host and only member, with a 5-character base-36 code', async () => {
@@ -85,7 +122,12 @@ describe('LobbiesService', () => {
           return false;
         }
       })();
-      const service = new LobbiesService(fullStore, messenger, events as unknown as OrionEventBus);
+      const service = new LobbiesService(
+        fullStore,
+        messenger,
+        events as unknown as OrionEventBus,
+        clients,
+      );
 
       expect(await codeOf(service.create('c-host', newLobby()))).toBe('LOBBY_ID_EXHAUSTED');
     });

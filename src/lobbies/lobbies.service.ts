@@ -5,6 +5,7 @@ import {
   type ClientMessenger,
 } from '../common/client-messenger.js';
 import { OnOrionEvent, OrionEventBus, type OrionEvents } from '../common/orion-events.js';
+import { ClientsService } from '../clients/clients.service.js';
 import { Errors } from '../common/orion-error.js';
 import { newLobbyId } from '../common/random-ids.js';
 import type {
@@ -34,6 +35,7 @@ export class LobbiesService {
     @Inject(LOBBY_STORE) private readonly store: LobbyStore,
     @Inject(CLIENT_MESSENGER) private readonly messenger: ClientMessenger,
     private readonly events: OrionEventBus,
+    private readonly clients: ClientsService,
   ) {}
 
   async listPublic(): Promise<ListLobbiesResponse> {
@@ -65,6 +67,7 @@ export class LobbiesService {
       };
       if (await this.store.insert(lobby).catch(refuseSecondLobby)) {
         this.logger.log({ lobbyId: lobby.id, clientId, isPublic: lobby.isPublic }, 'Lobby created');
+        await this.refuseIfGone(clientId);
         return { lobbyName: lobby.name, lobbyId: lobby.id };
       }
     }
@@ -89,6 +92,7 @@ export class LobbiesService {
 
     const others = joined.members.filter((member) => member.clientId !== clientId);
     sendToMembers(this.messenger, others, 'lobby_peerConnect', { lobbyId, peerName });
+    await this.refuseIfGone(clientId);
     return {
       lobbyId,
       lobbyName: joined.name,
@@ -142,7 +146,7 @@ export class LobbiesService {
       lobbyId: lobby.id,
       lobbyName: lobby.name,
     });
-    this.events.emit('lobby.closed', { lobbyId: lobby.id });
+    await this.events.emitAndWait('lobby.closed', { lobbyId: lobby.id });
   }
 
   /** Closes every lobby (see {@link close}); returns how many were open. */
@@ -171,11 +175,23 @@ export class LobbiesService {
       lobbyId: lobby.id,
       peerName: leaving.name,
     });
-    this.events.emit('lobby.memberLeft', {
+    await this.events.emitAndWait('lobby.memberLeft', {
       lobbyId: lobby.id,
       clientId,
       peerName: leaving.name,
     });
+  }
+
+  /**
+   * A client whose socket closed while its create or join was under way may have been
+   * cleaned up before the lobby listed it. Its record is deleted before that clean-up
+   * looks for its lobby, so checking the record after the write closes the gap: the
+   * client leaves again, as if it had closed its socket now.
+   */
+  private async refuseIfGone(clientId: string): Promise<void> {
+    if (await this.clients.isRegistered(clientId)) return;
+    await this.onClientDisconnected({ clientId });
+    throw Errors.clientUnregistered();
   }
 
   count(): Promise<number> {

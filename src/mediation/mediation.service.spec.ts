@@ -412,6 +412,41 @@ describe('MediationService', () => {
       },
     );
 
+    it('a member who left while the start was under way aborts it at once', async () => {
+      // The lock has happened, the mediation record not yet: the leave found nothing to abort.
+      const lock = lobbies.lockForMediation.bind(lobbies);
+      lobbies.lockForMediation = async (clientId, lobbyId) => {
+        const locked = await lock(clientId, lobbyId);
+        lobbies.removeMember(bob.clientId);
+        return locked;
+      };
+
+      await service.start(host.clientId, LOBBY_ID);
+
+      expect(sent('ptpMediation_send')).toEqual([]);
+      expect(sent('ptpMediation_aborted').map((m) => [m.to, m.payload])).toEqual([
+        [host.clientId, { abortReason: 'Bob left the lobby.' }],
+        [ann.clientId, { abortReason: 'Bob left the lobby.' }],
+      ]);
+      expect(lobbies.lobby?.locked).toBe(false);
+      await expectEndedForGood();
+    });
+
+    it('a lobby closed while the start was under way leaves no mediation behind', async () => {
+      const lock = lobbies.lockForMediation.bind(lobbies);
+      lobbies.lockForMediation = async (clientId, lobbyId) => {
+        const locked = await lock(clientId, lobbyId);
+        lobbies.lobby = undefined;
+        return locked;
+      };
+
+      await expect(service.start(host.clientId, LOBBY_ID)).rejects.toMatchObject({
+        code: 'LOBBY_NOT_FOUND',
+      });
+      expect(messenger.sent).toEqual([]);
+      await expectEndedForGood();
+    });
+
     it('a member leaving a lobby that is not mediating sends nothing', async () => {
       lobbies.removeMember(bob.clientId);
 

@@ -15,7 +15,7 @@ import {
 import { Errors } from '../common/orion-error.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
-import type { LobbyMember } from '../lobbies/lobby.js';
+import { memberOf, type LobbyMember } from '../lobbies/lobby.js';
 import { UdpListenerService } from '../udp/udp-listener.service.js';
 import {
   everyoneConnected,
@@ -67,6 +67,17 @@ export class MediationService implements OnApplicationShutdown {
     }
     this.logger.log({ lobbyId: lobby.id, members: lobby.members.length }, 'Mediation started');
     this.events.emit('mediation.started', { lobbyId: lobby.id, members: lobby.members.length });
+    // A member who left between the lock and the insert found no mediation to abort.
+    const current = await this.lobbies.get(lobby.id);
+    if (!current) {
+      await this.end(lobby.id, 'lobby_closed');
+      throw Errors.lobbyNotFound();
+    }
+    const departed = mediation.members.find((member) => !memberOf(current, member.clientId));
+    if (departed) {
+      await this.abort(lobby.id, 'member_left', ABORT_REASONS.memberLeft(departed.name));
+      return;
+    }
     this.enterCollecting(mediation);
   }
 

@@ -3,6 +3,7 @@ import { createSocket } from 'node:dgram';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
+import { testRedisEnv } from './test-redis.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const mainJs = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -69,7 +70,7 @@ export function spawnOrion(
 ): OrionProcess {
   const child = spawn(process.execPath, [mainJs, ...args], {
     cwd: repoRoot,
-    env: definedOnly({ ...process.env, ...env }),
+    env: definedOnly({ ...process.env, ...testRedisEnv(), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new OrionProcess(child);

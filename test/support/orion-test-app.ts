@@ -5,6 +5,7 @@ import { createOrionApp } from '../../src/app.factory.js';
 import type { OrionSettings } from '../../src/config/orion-config.js';
 import { buildConfig } from '../../src/config/settings.js';
 import { UdpListenerService } from '../../src/udp/udp-listener.service.js';
+import { deleteRedisKeys, testRedisSettings } from './test-redis.js';
 
 /** Collects every line the server logs, so tests can assert on (or against) them. */
 export class CapturingLogger extends Writable {
@@ -59,6 +60,7 @@ export async function startOrion(settings: Partial<OrionSettings> = {}): Promise
     logLevel: 'trace',
     // Most files send many requests from one address; the limit tests set their own.
     ...UNLIMITED_HTTP,
+    ...testRedisSettings(),
     ...settings,
   });
   const app = await createOrionApp(config, { logDestination: logger });
@@ -69,6 +71,9 @@ export async function startOrion(settings: Partial<OrionSettings> = {}): Promise
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
     udpPort: app.get(UdpListenerService).port,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await deleteRedisKeys(config.redisKeyPrefix);
+    },
   };
 }

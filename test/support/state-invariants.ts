@@ -68,3 +68,20 @@ export async function stateViolations(app: INestApplication): Promise<string[]> 
       violations.push(`${lobbyId}: timers for an ended mediation`);
   return violations;
 }
+
+/**
+ * {@link stateViolations} once the server has settled: clean-up after a client leaves is
+ * asynchronous (a store round trip each step with Redis), so this polls for up to
+ * `timeoutMs` and returns the last violations seen, empty as soon as none remain.
+ */
+export async function settledStateViolations(
+  app: INestApplication,
+  timeoutMs = 3_000,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const violations = await stateViolations(app);
+    if (violations.length === 0 || Date.now() > deadline) return violations;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

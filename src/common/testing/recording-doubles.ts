@@ -31,11 +31,15 @@ export class RecordingMessenger implements ClientMessenger {
 }
 
 /** Records every event emitted, in order. */
-export class RecordingEventBus implements Pick<OrionEventBus, 'emit'> {
+export class RecordingEventBus implements Pick<OrionEventBus, 'emit' | 'emitAndWait'> {
   readonly emitted: { event: OrionEventName; payload: unknown }[] = [];
 
   emit<E extends OrionEventName>(event: E, payload: OrionEvents[E]): void {
     this.emitted.push({ event, payload });
+  }
+
+  async emitAndWait<E extends OrionEventName>(event: E, payload: OrionEvents[E]): Promise<void> {
+    this.emit(event, payload);
   }
 
   /** The emitted events of one name, payloads only. */
