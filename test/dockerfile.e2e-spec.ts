@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  argsOf,
+  dockerignorePatterns,
+  execForm,
+  isIgnored,
+  parseDockerfile,
+  type Stage,
+} from './support/dockerfile-instructions.js';
+import { repoRoot } from './support/orion-process.js';
+
+// Static checks: no Docker daemon here, so the file is read, not built.
+const stages = parseDockerfile(readFileSync(`${repoRoot}/Dockerfile`, 'utf8'));
+const dockerignore = dockerignorePatterns(readFileSync(`${repoRoot}/.dockerignore`, 'utf8'));
+const finalStage = stages[stages.length - 1];
+
+/** The image a stage finally rests on, following `FROM <earlier stage>` links. */
+function imageOf(stage: Stage): string {
+  const parent = stages.find((candidate) => candidate.name === stage.base && candidate !== stage);
+  return parent ? imageOf(parent) : stage.base;
+}
+
+/** Stages that `stage` copies from with COPY --from=<name>. */
+function copiedFrom(stage: Stage, what: RegExp): Stage[] {
+  return argsOf(stage, 'COPY')
+    .filter((args) => what.test(args))
+    .map((args) => /--from=(\S+)/.exec(args)?.[1])
+    .map((name) => stages.find((candidate) => candidate.name === name))
+    .filter((found): found is Stage => found !== undefined);
+}
+
+const PRODUCTION_INSTALL =
+  /\bnpm\s+(ci|install|i|prune)\b[^&;|]*(--omit[= ]dev|--production|--only[= ]prod)/;
+
+/** The command the container runs: ENTRYPOINT then CMD, both in exec form. */
+function containerArgv(): string[] {
+  const entrypoint = argsOf(finalStage, 'ENTRYPOINT').at(-1);
+  const cmd = argsOf(finalStage, 'CMD').at(-1);
+  const entrypointArgv = entrypoint === undefined ? [] : execForm(entrypoint);
+  const cmdArgv = cmd === undefined ? [] : execForm(cmd);
+  if (!entrypointArgv || !cmdArgv) throw new Error('ENTRYPOINT and CMD must use the exec form');
+  return [...entrypointArgv, ...cmdArgv];
+}
+
+describe('Dockerfile', () => {
+  it('builds in several stages, so the compiler and dev dependencies stay out of the image', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(
+      stages.some((stage) => /\bnpm\s+run\s+build\b|\btsc\b/.test(argsOf(stage, 'RUN').join('\n'))),
+    ).toBe(true);
+    expect(copiedFrom(finalStage, /\bdist\b/).length).toBe(1);
+  });
+
+  it('runs on a slim Node 24 image, and builds on Node 24 too', () => {
+    expect(imageOf(finalStage)).toMatch(
+      /^node:24(\.\d+)*(-[a-z0-9]+)*-slim(@sha256:[0-9a-f]{64})?$/,
+    );
+    for (const stage of stages) expect(imageOf(stage)).toMatch(/^node:24(?=$|[.@-])/);
+  });
+
+  it('ships production dependencies only', () => {
+    const installsHere = argsOf(finalStage, 'RUN').some((run) => PRODUCTION_INSTALL.test(run));
+    const modulesFrom = copiedFrom(finalStage, /node_modules/);
+    const copiesPrunedModules =
+      modulesFrom.length > 0 &&
+      modulesFrom.every((stage) =>
+        argsOf(stage, 'RUN').some((run) => PRODUCTION_INSTALL.test(run)),
+      );
+    expect(installsHere || copiesPrunedModules).toBe(true);
+    // A full install in the final stage would bring the dev dependencies back.
+    const fullInstalls = argsOf(finalStage, 'RUN').filter(
+      (run) => /\bnpm\s+(ci|install|i)\b/.test(run) && !PRODUCTION_INSTALL.test(run),
+    );
+    expect(fullInstalls).toEqual([]);
+  });
+
+  it('runs as a non-root user', () => {
+    const user = argsOf(finalStage, 'USER').at(-1);
+    expect(user).toBeDefined();
+    expect(user!.split(':')[0]).not.toMatch(/^(root|0)$/);
+  });
+
+  it('exposes the HTTP/WebSocket port over TCP and the mediation port over UDP', () => {
+    const exposed = argsOf(finalStage, 'EXPOSE').flatMap((args) => args.split(/\s+/));
+    expect(exposed).toContain('5990/udp');
+    expect(exposed.filter((port) => port === '5980' || port === '5980/tcp')).toHaveLength(1);
+  });
+
+  it('starts node dist/main.js directly (exec form), so SIGTERM reaches Orion and it drains', () => {
+    const argv = containerArgv();
+    const node = argv.findIndex((word) => word === 'node' || word.endsWith('/node'));
+    expect(node).toBeGreaterThanOrEqual(0);
+    expect(argv[node + 1]).toMatch(/^(\/[\w./-]+\/)?dist\/main\.js$/);
+  });
+});
+
+describe('.dockerignore', () => {
+  it.each(['node_modules', 'dist', '.git', 'bench/results', '.tools'])(
+    'keeps %s out of the build context',
+    (path) => expect(isIgnored(dockerignore, path)).toBe(true),
+  );
+
+  it.each(['package.json', 'package-lock.json', 'src', 'tsconfig.json', 'tsconfig.build.json'])(
+    'sends %s, which the build needs',
+    (path) => expect(isIgnored(dockerignore, path)).toBe(false),
+  );
+});

@@ -1,0 +1,490 @@
+import { readFileSync } from 'node:fs';
+import type { IService } from 'kubernetes-models/v1';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildConfig, envNameOf, SETTINGS } from '../src/config/settings.js';
+import { chartDir, Helm, type Values } from './support/helm-cli.js';
+import {
+  isUdp,
+  portsOf,
+  RenderedChart,
+  selects,
+  serviceLinkNames,
+  validateManifest,
+} from './support/helm-manifests.js';
+import { settingsOfContainer } from './support/helm-orion-settings.js';
+import { startOrion } from './support/orion-test-app.js';
+
+// Offline checks of helm/orion: helm lint and helm template (no cluster), every rendered object
+// against the Kubernetes OpenAPI schemas, and the chart's settings against the real server.
+
+const NODE_PORT = 30990;
+const LB_PORT = 7000;
+
+/** The value sets rendered once in beforeAll; each test reads the renders it needs. */
+const VALUE_SETS = {
+  default: {},
+  nodePort: { udp: { mode: 'NodePort', service: { nodePort: NODE_PORT } } },
+  hostNetwork: { udp: { mode: 'hostNetwork' }, server: { udpPort: 6990 } },
+  ingress: { ingress: { enabled: true }, server: { trustProxy: true } },
+  serviceMonitor: { serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } },
+  networkPolicy: { networkPolicy: { enabled: true } },
+  balancerOptions: {
+    udp: {
+      service: {
+        port: LB_PORT,
+        annotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' },
+        loadBalancerSourceRanges: ['203.0.113.0/24', '198.51.100.0/24'],
+      },
+    },
+  },
+  metricsPort: {
+    server: { metricsPort: 9464 },
+    serviceMonitor: { enabled: true },
+    networkPolicy: {
+      enabled: true,
+      metrics: {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      },
+    },
+  },
+  mixedProtocol: {
+    udp: { service: { includeHttp: true } },
+    ingress: { enabled: true },
+    serviceMonitor: { enabled: true },
+  },
+  redisInValues: { server: { redisUrl: 'redis://:s3cret@redis.cache:6379/0' } },
+  redisSecret: { redis: { existingSecret: 'orion-redis', existingSecretKey: 'url' } },
+  customServer: {
+    server: { logLevel: 'debug', maxClients: 7, httpPort: 8080, shutdownGraceMs: 45_500 },
+    service: { port: 80 },
+  },
+} satisfies Record<string, Values>;
+type ValueSetName = keyof typeof VALUE_SETS;
+const VALUE_SET_NAMES = Object.keys(VALUE_SETS) as ValueSetName[];
+
+const chartDefaults = parse(readFileSync(`${chartDir}/values.yaml`, 'utf8')) as {
+  server: Record<string, unknown>;
+};
+
+let helm: Helm;
+const renders = new Map<ValueSetName, RenderedChart>();
+const chart = (name: ValueSetName) => renders.get(name)!;
+const settingsOf = (name: ValueSetName) => settingsOfContainer(chart(name).container);
+
+beforeAll(async () => {
+  helm = await Helm.prepare();
+  for (const name of VALUE_SET_NAMES) {
+    renders.set(name, new RenderedChart(await helm.render(VALUE_SETS[name])));
+  }
+}, 300_000);
+
+afterAll(() => helm?.dispose());
+
+/** The UDP port of the single Service that carries UDP. */
+function udpServicePort(rendered: RenderedChart) {
+  const [service] = rendered.udpServices;
+  return { service, port: portsOf(service).find(isUdp)! };
+}
+
+describe('helm lint and schemas', () => {
+  it.each(VALUE_SET_NAMES)('helm lint --strict passes with the %s values', async (name) => {
+    const lint = await helm.lint(VALUE_SETS[name]);
+    expect(lint.stdout + lint.stderr).toContain('0 chart(s) failed');
+    expect(lint.ok).toBe(true);
+  });
+
+  it.each(VALUE_SET_NAMES)(
+    'every object rendered with the %s values is valid for its Kubernetes schema',
+    (name) => {
+      expect(chart(name).manifests.length).toBeGreaterThan(0);
+      for (const manifest of chart(name).manifests) validateManifest(manifest);
+    },
+  );
+
+  it('a kind the validator has no schema for is an error, not a silent pass', () => {
+    const unknown = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
+    expect(() => validateManifest(unknown)).toThrow(/no schema known/);
+  });
+
+  it('values.schema.json rejects a port given as a string', async () => {
+    const render = await helm.template({ server: { httpPort: '5980' } });
+    expect(render.ok).toBe(false);
+    expect(render.stderr).toMatch(/schema/i);
+    expect(render.stderr).toContain('httpPort');
+  });
+
+  it('values.schema.json rejects a misspelt server setting', async () => {
+    const render = await helm.template({ server: { maxClient: 10 } });
+    expect(render.ok).toBe(false);
+    expect(render.stderr).toMatch(/schema/i);
+    expect(render.stderr).toContain('maxClient');
+  });
+});
+
+describe('server settings', () => {
+  it('replicaCount 2 fails to render, saying why', async () => {
+    const render = await helm.template({ replicaCount: 2 });
+    expect(render.ok).toBe(false);
+    expect(render.stderr).toMatch(/replicaCount/);
+    expect(render.stderr).toMatch(/memory|single|one (process|replica)|shared store/i);
+  });
+
+  it('the values file has a server entry for every Orion setting, and no other', () => {
+    expect(Object.keys(chartDefaults.server).sort()).toEqual(SETTINGS.map((s) => s.key).sort());
+  });
+
+  it.each(VALUE_SET_NAMES)(
+    'with the %s values, every ORION_* variable names a real setting and parses, and the whole validates',
+    (name) => {
+      const settings = settingsOf(name);
+      expect(() => buildConfig(settings)).not.toThrow();
+    },
+  );
+
+  it('passes every server value of values.yaml to the container', () => {
+    const settings = settingsOf('default') as Record<string, unknown>;
+    for (const [key, value] of Object.entries(chartDefaults.server)) {
+      if (value === null) continue;
+      expect(settings[key], key).toEqual(value);
+    }
+  });
+
+  it('passes overridden server values through', () => {
+    expect(settingsOf('customServer')).toMatchObject(VALUE_SETS.customServer.server);
+    expect(settingsOf('metricsPort').metricsPort).toBe(9464);
+  });
+
+  it.each(VALUE_SET_NAMES)(
+    'with the %s values, the container ports are the ports the server is given',
+    (name) => {
+      const settings = buildConfig(settingsOf(name));
+      const expected = [
+        { containerPort: settings.httpPort, protocol: 'TCP' },
+        { containerPort: settings.udpPort, protocol: 'UDP' },
+        ...(settings.metricsPort === undefined
+          ? []
+          : [{ containerPort: settings.metricsPort, protocol: 'TCP' }]),
+      ];
+      const actual = (chart(name).container.ports ?? []).map((port) => ({
+        containerPort: port.containerPort,
+        protocol: port.protocol ?? 'TCP',
+      }));
+      expect(sortPorts(actual)).toEqual(sortPorts(expected));
+      // Kubernetes refuses a hostPort other than the containerPort on the node's network.
+      for (const port of chart(name).container.ports ?? []) {
+        expect(port.hostPort ?? port.containerPort).toBe(port.containerPort);
+      }
+    },
+  );
+
+  it.each(VALUE_SET_NAMES)(
+    'with the %s values, Service links are off, since their variables would pose as settings',
+    (name) => {
+      // Kubernetes would give the pod ORION_UDP_PORT=udp://<ip>:5990 for the orion-udp Service.
+      const settingNames = new Set(SETTINGS.map((setting) => envNameOf(setting.key)));
+      const collisions = chart(name)
+        .services.flatMap(serviceLinkNames)
+        .filter((variable) => settingNames.has(variable));
+      if (name === 'default') expect(collisions).toContain('ORION_UDP_PORT');
+      expect(chart(name).podSpec.enableServiceLinks).toBe(false);
+    },
+  );
+
+  it('gives the pod more time to stop than the server gives its drain', () => {
+    for (const name of ['default', 'customServer'] as const) {
+      const grace = chart(name).podSpec.terminationGracePeriodSeconds!;
+      expect(grace).toBeGreaterThan(buildConfig(settingsOf(name)).shutdownGraceMs / 1000);
+    }
+  });
+
+  it('refuses a terminationGracePeriodSeconds shorter than the drain', async () => {
+    const render = await helm.template({ terminationGracePeriodSeconds: 5 });
+    expect(render.ok).toBe(false);
+    expect(render.stderr).toMatch(/terminationGracePeriodSeconds/);
+  });
+});
+
+describe('Redis', () => {
+  const redisUrlVariable = (name: ValueSetName) =>
+    chart(name).container.env?.find((variable) => variable.name === 'ORION_REDIS_URL');
+
+  it('keeps state in memory by default: no Redis URL, no Secret', () => {
+    expect(redisUrlVariable('default')).toBeUndefined();
+    expect(chart('default').ofKind('Secret')).toEqual([]);
+  });
+
+  it('passes a URL from the values through a Secret of its own, never as a plain value', () => {
+    const secret = chart('redisInValues').only<{
+      metadata: { name: string };
+      stringData: Record<string, string>;
+    }>('Secret');
+    expect(Object.values(secret.stringData)).toEqual(['redis://:s3cret@redis.cache:6379/0']);
+    const variable = redisUrlVariable('redisInValues');
+    expect(variable?.value).toBeUndefined();
+    expect(variable?.valueFrom?.secretKeyRef).toEqual({
+      name: secret.metadata.name,
+      key: Object.keys(secret.stringData)[0],
+    });
+    expect(JSON.stringify(chart('redisInValues').deployment)).not.toContain('s3cret');
+  });
+
+  it('reads the URL from an existing Secret when one is named, rendering none itself', () => {
+    expect(chart('redisSecret').ofKind('Secret')).toEqual([]);
+    expect(redisUrlVariable('redisSecret')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'orion-redis',
+      key: 'url',
+    });
+  });
+
+  it('still refuses more than one replica: messages cannot cross replicas yet', async () => {
+    const render = await helm.template({ ...VALUE_SETS.redisInValues, replicaCount: 2 });
+    expect(render.ok).toBe(false);
+    expect(render.stderr).toMatch(/replicaCount/);
+  });
+
+  it('values.schema.json rejects a Redis URL of another scheme', async () => {
+    const render = await helm.template({ server: { redisUrl: 'http://redis:6379' } });
+    expect(render.ok).toBe(false);
+    expect(render.stderr).toMatch(/redisUrl/);
+  });
+});
+
+describe('probes', () => {
+  it.each(['default', 'metricsPort', 'customServer'] as const)(
+    'with the %s values, liveness asks /healthz and readiness /readyz on the HTTP port, and both answer 200 from the real server',
+    async (name) => {
+      const rendered = chart(name);
+      const settings = buildConfig(settingsOf(name));
+      const { livenessProbe, readinessProbe } = rendered.container;
+      expect(livenessProbe?.httpGet?.path).toBe('/healthz');
+      expect(readinessProbe?.httpGet?.path).toBe('/readyz');
+
+      // The chart's own settings, on loopback with ephemeral ports instead of the real ones.
+      const orion = await startOrion({
+        ...settingsOf(name),
+        host: '127.0.0.1',
+        httpPort: 0,
+        udpPort: 0,
+        ...(settings.metricsPort === undefined ? {} : { metricsPort: 0 }),
+      });
+      try {
+        for (const probe of [livenessProbe!, readinessProbe!]) {
+          expect(rendered.containerPort(probe.httpGet!.port)).toBe(settings.httpPort);
+          const response = await fetch(`${orion.httpUrl}${probe.httpGet!.path}`);
+          expect(response.status, probe.httpGet!.path).toBe(200);
+        }
+      } finally {
+        await orion.close();
+      }
+    },
+  );
+});
+
+describe('pod security', () => {
+  it.each(VALUE_SET_NAMES)(
+    'with the %s values, the container runs as non-root, on a read-only root filesystem, without capabilities',
+    (name) => {
+      const { podSpec, container } = chart(name);
+      const context = container.securityContext!;
+      expect(context.runAsNonRoot ?? podSpec.securityContext?.runAsNonRoot).toBe(true);
+      expect(context.runAsUser ?? podSpec.securityContext?.runAsUser).not.toBe(0);
+      expect(context.readOnlyRootFilesystem).toBe(true);
+      expect(context.allowPrivilegeEscalation).toBe(false);
+      expect(context.privileged ?? false).toBe(false);
+      expect(context.capabilities?.drop).toContain('ALL');
+      expect(context.capabilities?.add ?? []).toEqual([]);
+    },
+  );
+
+  it('runs one replica, with a PodDisruptionBudget selecting its pod', () => {
+    const rendered = chart('default');
+    expect(rendered.deployment.spec!.replicas).toBe(1);
+    const [budget] = rendered.disruptionBudgets;
+    expect(rendered.disruptionBudgets).toHaveLength(1);
+    expect(selects(budget.spec!.selector!.matchLabels, rendered.podLabels)).toBe(true);
+  });
+});
+
+describe('services', () => {
+  it.each(VALUE_SET_NAMES)(
+    'with the %s values, every Service selects the pod and targets a container port of its protocol',
+    (name) => {
+      const rendered = chart(name);
+      for (const service of rendered.services) {
+        expect(selects(service.spec!.selector, rendered.podLabels)).toBe(true);
+        for (const port of portsOf(service)) {
+          const target = rendered.containerPort(port.targetPort ?? port.port);
+          const containerPort = rendered.container.ports!.find((p) => p.containerPort === target);
+          expect(containerPort, `${service.metadata!.name}:${port.port}`).toBeDefined();
+          expect(containerPort!.protocol ?? 'TCP').toBe(port.protocol ?? 'TCP');
+        }
+      }
+    },
+  );
+
+  it('serves HTTP and WebSocket through a ClusterIP Service', () => {
+    const rendered = chart('default');
+    const http = rendered.tcpServices.filter((s) => (s.spec!.type ?? 'ClusterIP') === 'ClusterIP');
+    expect(http).toHaveLength(1);
+    expect(portsOf(http[0]).map((port) => port.port)).toContain(5980);
+    expect(portsOf(chart('customServer').tcpServices[0]).map((port) => port.port)).toEqual([80]);
+  });
+
+  it('exposes UDP through a LoadBalancer Service by default, keeping client addresses (externalTrafficPolicy Local)', () => {
+    const rendered = chart('default');
+    expect(rendered.udpServices).toHaveLength(1);
+    const { service, port } = udpServicePort(rendered);
+    expect(service.spec!.type).toBe('LoadBalancer');
+    expect(service.spec!.externalTrafficPolicy).toBe('Local');
+    expect(port.protocol).toBe('UDP');
+    expect(rendered.containerPort(port.targetPort ?? port.port)).toBe(5990);
+  });
+
+  it('puts the annotations and source ranges from the values on the UDP balancer', () => {
+    const { service, port } = udpServicePort(chart('balancerOptions'));
+    const options = VALUE_SETS.balancerOptions.udp.service;
+    expect(service.metadata!.annotations).toMatchObject(options.annotations);
+    expect(service.spec!.loadBalancerSourceRanges).toEqual(options.loadBalancerSourceRanges);
+    expect(port.port).toBe(LB_PORT);
+  });
+
+  it('exposes UDP on the chosen node port in NodePort mode, still with externalTrafficPolicy Local', () => {
+    const rendered = chart('nodePort');
+    expect(rendered.udpServices).toHaveLength(1);
+    const { service, port } = udpServicePort(rendered);
+    expect(service.spec!.type).toBe('NodePort');
+    expect(service.spec!.externalTrafficPolicy).toBe('Local');
+    expect(port.protocol).toBe('UDP');
+    expect(port.nodePort).toBe(NODE_PORT);
+  });
+
+  it('refuses NodePort mode without a fixed node port, which could not be advertised', async () => {
+    const render = await helm.template({ udp: { mode: 'NodePort' } });
+    expect(render.ok).toBe(false);
+    expect(render.stderr).toMatch(/nodePort/);
+  });
+
+  it('runs on the node network in hostNetwork mode, without a UDP Service, resolving cluster names', () => {
+    const rendered = chart('hostNetwork');
+    expect(rendered.podSpec.hostNetwork).toBe(true);
+    expect(rendered.podSpec.dnsPolicy).toBe('ClusterFirstWithHostNet');
+    expect(rendered.udpServices).toEqual([]);
+    expect(chart('default').podSpec.hostNetwork ?? false).toBe(false);
+  });
+});
+
+describe('advertised UDP port', () => {
+  it('is the load balancer port with a LoadBalancer', () => {
+    expect(settingsOf('default').udpAdvertisedPort).toBe(
+      udpServicePort(chart('default')).port.port,
+    );
+    expect(settingsOf('balancerOptions').udpAdvertisedPort).toBe(LB_PORT);
+  });
+
+  it('is the node port in NodePort mode', () => {
+    expect(settingsOf('nodePort').udpAdvertisedPort).toBe(NODE_PORT);
+  });
+
+  it('is the container port in hostNetwork mode', () => {
+    const settings = settingsOf('hostNetwork');
+    const udp = chart('hostNetwork').container.ports!.find(isUdp)!;
+    expect(settings.udpPort).toBe(6990);
+    expect(settings.udpAdvertisedPort).toBe(udp.containerPort);
+  });
+
+  it('is the value given when server.udpAdvertisedPort is set', async () => {
+    const rendered = new RenderedChart(
+      await helm.render({ server: { udpAdvertisedPort: 40_000 } }),
+    );
+    expect(settingsOfContainer(rendered.container).udpAdvertisedPort).toBe(40_000);
+  });
+});
+
+describe('optional objects', () => {
+  it('renders no Ingress, ServiceMonitor or NetworkPolicy unless enabled', () => {
+    const rendered = chart('default');
+    expect(rendered.ingresses).toEqual([]);
+    expect(rendered.serviceMonitors).toEqual([]);
+    expect(rendered.networkPolicies).toEqual([]);
+  });
+
+  it.each(['ingress', 'mixedProtocol'] as const)(
+    'with the %s values, the Ingress routes to the HTTP port only, never to the UDP port',
+    (name) => {
+      const rendered = chart(name);
+      expect(rendered.ingresses).toHaveLength(1);
+      const [ingress] = rendered.ingresses;
+      const backends = [
+        ...(ingress.spec!.defaultBackend ? [ingress.spec!.defaultBackend] : []),
+        ...(ingress.spec!.rules ?? []).flatMap((rule) => rule.http!.paths.map((p) => p.backend)),
+      ];
+      expect(backends.length).toBeGreaterThan(0);
+      for (const backend of backends) {
+        const service = rendered.services.find((s) => s.metadata!.name === backend.service!.name);
+        expect(service, backend.service!.name).toBeDefined();
+        const port = portsOf(service!).find(
+          (p) => p.port === backend.service!.port!.number || p.name === backend.service!.port!.name,
+        );
+        expect(port).toBeDefined();
+        expect(port!.protocol ?? 'TCP').toBe('TCP');
+        expect(rendered.containerPort(port!.targetPort ?? port!.port)).toBe(5980);
+      }
+    },
+  );
+
+  it.each(['serviceMonitor', 'metricsPort', 'mixedProtocol'] as const)(
+    'with the %s values, the ServiceMonitor scrapes /metrics on the port that serves it',
+    (name) => {
+      const rendered = chart(name);
+      const settings = buildConfig(settingsOf(name));
+      expect(rendered.serviceMonitors).toHaveLength(1);
+      const [monitor] = rendered.serviceMonitors;
+      expect(monitor.spec.endpoints).toHaveLength(1);
+      const [endpoint] = monitor.spec.endpoints!;
+      // Two selected Services with that port would have Prometheus scrape the pod twice.
+      const scraped = rendered.services.filter(
+        (s: IService) =>
+          selects(monitor.spec.selector.matchLabels, s.metadata!.labels ?? {}) &&
+          portsOf(s).some((p) => p.name === endpoint.port),
+      );
+      expect(scraped).toHaveLength(1);
+      expect(endpoint.path ?? '/metrics').toBe('/metrics');
+      const port = portsOf(scraped[0]).find((p) => p.name === endpoint.port)!;
+      expect(port).toBeDefined();
+      expect(rendered.containerPort(port.targetPort ?? port.port)).toBe(
+        settings.metricsPort ?? settings.httpPort,
+      );
+    },
+  );
+
+  it('labels the ServiceMonitor as the values say, for Prometheus to find it', () => {
+    const [monitor] = chart('serviceMonitor').serviceMonitors;
+    expect(monitor.metadata!.labels).toMatchObject({ release: 'prometheus' });
+  });
+
+  it('opens the NetworkPolicy to the HTTP port over TCP and the UDP port over UDP', () => {
+    const rendered = chart('networkPolicy');
+    expect(rendered.networkPolicies).toHaveLength(1);
+    const [policy] = rendered.networkPolicies;
+    expect(selects(policy.spec!.podSelector.matchLabels, rendered.podLabels)).toBe(true);
+    expect(policy.spec!.policyTypes).toContain('Ingress');
+    const open = rendered.openings(policy);
+    expect(open).toContainEqual({ port: 5980, protocol: 'TCP', from: 'anywhere' });
+    expect(open).toContainEqual({ port: 5990, protocol: 'UDP', from: 'anywhere' });
+  });
+
+  it('restricts the metrics port to the namespaces the values name', () => {
+    const rendered = chart('metricsPort');
+    const [policy] = rendered.networkPolicies;
+    const metrics = rendered.openings(policy).filter((p) => p.port === 9464 || p.port === 'all');
+    expect(metrics.length).toBeGreaterThan(0);
+    for (const rule of metrics) expect(rule.from).toBe('restricted');
+  });
+});
+
+function sortPorts<T extends { containerPort?: number; protocol?: string }>(ports: T[]): T[] {
+  return [...ports].sort((a, b) =>
+    `${a.protocol}/${a.containerPort}`.localeCompare(`${b.protocol}/${b.containerPort}`),
+  );
+}
