@@ -27,8 +27,13 @@ const redisProjects = redisUrl
         test: {
           ...e2e,
           name: 'e2e-redis',
-          // Files that never start a server have nothing to run against Redis.
-          exclude: ['test/helm-chart.e2e-spec.ts', 'test/dockerfile.e2e-spec.ts'],
+          // Files that start no server, or that choose their own Redis, run once.
+          exclude: [
+            'test/helm-chart.e2e-spec.ts',
+            'test/dockerfile.e2e-spec.ts',
+            // Runs its own Redis, which it stops and restarts.
+            'test/redis-outage.e2e-spec.ts',
+          ],
           env: { ORION_TEST_REDIS_URL: redisUrl },
           globalSetup: ['test/support/redis-global-teardown.ts'],
         },

@@ -31,8 +31,8 @@ describe('OpenAPI document at /docs/openapi.json', () => {
   it('lists every route with its status codes', () => {
     const statuses = (path: string, method: string) =>
       Object.keys(document.paths[path]?.[method]?.responses ?? {}).sort();
-    expect(statuses('/lobbies', 'get')).toEqual(['200']);
-    expect(statuses('/lobbies', 'post')).toEqual(['201', '400', '409', '413', '429', '500']);
+    expect(statuses('/lobbies', 'get')).toEqual(['200', '503']);
+    expect(statuses('/lobbies', 'post')).toEqual(['201', '400', '409', '413', '429', '500', '503']);
     expect(statuses('/lobbies/{lobbyId}/join', 'post')).toEqual([
       '200',
       '400',
@@ -40,6 +40,7 @@ describe('OpenAPI document at /docs/openapi.json', () => {
       '413',
       '429',
       '500',
+      '503',
     ]);
     expect(statuses('/lobbies/{lobbyId}/ptp/start', 'post')).toEqual([
       '200',
@@ -48,6 +49,7 @@ describe('OpenAPI document at /docs/openapi.json', () => {
       '413',
       '429',
       '500',
+      '503',
     ]);
     expect(statuses('/ping', 'get')).toEqual(['200']);
     expect(statuses('/healthz', 'get')).toEqual(['200']);

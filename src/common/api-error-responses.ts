@@ -4,6 +4,7 @@ import {
   ApiConflictResponse,
   ApiInternalServerErrorResponse,
   ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { ErrorBody } from './http-exception.filter.js';
@@ -34,5 +35,17 @@ export const ApiErrorResponses = () =>
         },
       },
     }),
+    ApiServiceUnavailableResponse({
+      type: ErrorBody,
+      description:
+        'The server is shutting down, or cannot reach its state store (with --redisUrl). Try again later.',
+    }),
     ApiInternalServerErrorResponse({ type: ErrorBody, description: 'A server fault.' }),
   );
+
+/** The one failure a read can meet: the state store (with --redisUrl) is out of reach. */
+export const ApiStoreUnavailableResponse = () =>
+  ApiServiceUnavailableResponse({
+    type: ErrorBody,
+    description: 'The server cannot reach its state store (with --redisUrl). Try again later.',
+  });

@@ -9,6 +9,7 @@ import {
 import { ApiProperty } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OrionError } from './orion-error.js';
+import { StoreUnavailable } from './store-unavailable.js';
 
 export class ErrorBody {
   @ApiProperty({ type: [String], example: ['The lobby is full.'] })
@@ -35,6 +36,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof OrionError) {
       const status = exception.isInvalidInput ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
       return { status, body: { errors: [exception.message] } };
+    }
+    if (exception instanceof StoreUnavailable) {
+      return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { errors: [exception.message] } };
     }
     if (exception instanceof HttpException) {
       const readError = bodyReadErrorMessage(exception.cause);

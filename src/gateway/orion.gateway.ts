@@ -20,6 +20,9 @@ import { DropWsExceptionsFilter } from './drop-ws-exceptions.filter.js';
 import { ClientRegistry } from './client-registry.js';
 import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
 
+/** WebSocket close code 1013: the server cannot serve this client now; retry later. */
+export const TRY_AGAIN_LATER = 1013;
+
 /**
  * The WebSocket edge: registers clients on connect, releases them on close, and turns
  * client messages into service calls. Invalid messages are dropped without a reply.
@@ -69,7 +72,12 @@ export class OrionGateway
   }
 
   private async register(socket: WebSocket, request?: IncomingMessage): Promise<void> {
-    const { clientId, token } = await this.clients.register();
+    const registered = await this.clients.register().catch((error: unknown) => {
+      // Without a token the socket is useless: 1013 asks the client to try again later.
+      socket.close(TRY_AGAIN_LATER, 'The server cannot register clients right now.');
+      throw error;
+    });
+    const { clientId, token } = registered;
     if (socket.readyState !== socket.OPEN) {
       await this.clients.disconnect(clientId);
       return;

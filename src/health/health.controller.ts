@@ -8,12 +8,13 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DrainHealthIndicator } from './drain.health.js';
+import { StoreHealthIndicator } from './store.health.js';
 import { UdpSocketHealthIndicator } from './udp-socket.health.js';
 
 /**
  * Probes for orchestrators. Liveness: the process answers HTTP. Readiness: it answers
- * HTTP, its UDP socket is bound, and it is not draining. A failed probe answers 503
- * with the report of Terminus.
+ * HTTP, its UDP socket is bound, its state store answers, and it is not draining. A
+ * failed probe answers 503 with the report of Terminus.
  */
 @ApiTags('health')
 @Controller()
@@ -22,6 +23,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly udpSocket: UdpSocketHealthIndicator,
     private readonly drain: DrainHealthIndicator,
+    private readonly store: StoreHealthIndicator,
   ) {}
 
   @Get('healthz')
@@ -35,7 +37,8 @@ export class HealthController {
   @Get('readyz')
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({
-    summary: 'Readiness: HTTP is served, the UDP socket is bound, and the server is not draining',
+    summary:
+      'Readiness: HTTP is served, the UDP socket is bound, the state store answers, and the server is not draining',
   })
   @ApiOkResponse({ description: 'Ready.' })
   @ApiServiceUnavailableResponse({ description: 'Not ready; the body names the failing check.' })
@@ -43,6 +46,7 @@ export class HealthController {
     return this.report(response, [
       () => this.udpSocket.check('udp'),
       () => this.drain.check('accepting'),
+      () => this.store.check('store'),
     ]);
   }
 

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ClientsService } from '../clients/clients.service.js';
-import { ApiErrorResponses } from '../common/api-error-responses.js';
+import { ApiErrorResponses, ApiStoreUnavailableResponse } from '../common/api-error-responses.js';
 import { LimitJoinMisses, LimitPostRate } from '../rate-limits/rate-limit.decorators.js';
 import { CreateLobbyDto } from './dto/create-lobby.dto.js';
 import { JoinLobbyDto } from './dto/join-lobby.dto.js';
@@ -29,6 +29,7 @@ export class LobbiesController {
   @Get()
   @ApiOperation({ summary: 'List the public lobbies' })
   @ApiOkResponse({ type: ListLobbiesResponse })
+  @ApiStoreUnavailableResponse()
   list(): Promise<ListLobbiesResponse> {
     return this.lobbies.listPublic();
   }

@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { unavailableAsError } from './unavailable-as-error.js';
 
 /** How long startup waits for Redis before it gives up with a clear message. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -8,14 +9,21 @@ const CONNECT_TIMEOUT_MS = 5_000;
 export class RedisConnection implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnection.name);
 
-  private constructor(readonly redis: Redis) {}
+  /** The connection as stores use it: failed commands reject with StoreUnavailable. */
+  readonly guarded: Redis;
+
+  private constructor(readonly redis: Redis) {
+    this.guarded = unavailableAsError(redis);
+  }
 
   /** Connects, or fails naming the server (never its password). */
   static async open(url: string): Promise<RedisConnection> {
     const redis = new Redis(url, {
       lazyConnect: true,
       connectTimeout: CONNECT_TIMEOUT_MS,
-      // A command fails fast while Redis is away instead of queueing without bound.
+      // While Redis is away commands fail at once (answered 503), instead of queueing
+      // without bound; ioredis keeps reconnecting in the background.
+      enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
     });
     // Errors are reported by the commands that meet them; this keeps ioredis quiet.

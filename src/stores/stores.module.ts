@@ -25,7 +25,7 @@ export class StoresModule {
     return {
       module: StoresModule,
       providers: config.redisUrl ? redisStores(config.redisUrl, config.redisKeyPrefix) : inMemory(),
-      exports: STORE_TOKENS,
+      exports: config.redisUrl ? [...STORE_TOKENS, RedisConnection] : STORE_TOKENS,
     };
   }
 }
@@ -45,17 +45,17 @@ function redisStores(url: string, prefix: string): Provider[] {
     { provide: RedisConnection, useFactory: () => RedisConnection.open(url) },
     {
       provide: CLIENT_STORE,
-      useFactory: ({ redis }: RedisConnection) => new RedisClientStore(redis, keys),
+      useFactory: ({ guarded }: RedisConnection) => new RedisClientStore(guarded, keys),
       inject,
     },
     {
       provide: LOBBY_STORE,
-      useFactory: ({ redis }: RedisConnection) => new RedisLobbyStore(redis, keys),
+      useFactory: ({ guarded }: RedisConnection) => new RedisLobbyStore(guarded, keys),
       inject,
     },
     {
       provide: MEDIATION_STORE,
-      useFactory: ({ redis }: RedisConnection) => new RedisMediationStore(redis, keys),
+      useFactory: ({ guarded }: RedisConnection) => new RedisMediationStore(guarded, keys),
       inject,
     },
   ];
