@@ -29,7 +29,7 @@ export class AppModule {
         EventsModule,
         StoresModule.forRoot(config),
         DrainStateModule,
-        ClientRegistryModule,
+        ClientRegistryModule.forRoot(config),
         ClientsModule,
         LobbiesModule,
         UdpModule,

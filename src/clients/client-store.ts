@@ -3,6 +3,8 @@ export interface ClientRecord {
   id: string;
   token: string;
   connectedAt: number;
+  /** The replica holding the client's socket (see ReplicaIdentity). */
+  replicaId: string;
 }
 
 /** Client state, injected by {@link CLIENT_STORE} so a shared store can replace memory. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OrionEventBus } from '../common/orion-events.js';
 import { Errors } from '../common/orion-error.js';
+import { ReplicaIdentity } from '../replication/replica-identity.js';
 import { newClientId, newClientToken } from '../common/random-ids.js';
 import { CLIENT_STORE, type ClientStore } from './client-store.js';
 
@@ -17,10 +18,16 @@ export class ClientsService {
   constructor(
     @Inject(CLIENT_STORE) private readonly store: ClientStore,
     private readonly events: OrionEventBus,
+    private readonly replica: ReplicaIdentity,
   ) {}
 
   async register(): Promise<RegisteredClient> {
-    const client = { id: newClientId(), token: newClientToken(), connectedAt: Date.now() };
+    const client = {
+      id: newClientId(),
+      token: newClientToken(),
+      connectedAt: Date.now(),
+      replicaId: this.replica.id,
+    };
     await this.store.insert(client);
     // Per-client lines are debug: at info, a busy server's log would be mostly these.
     this.logger.debug({ clientId: client.id }, 'Client connected');

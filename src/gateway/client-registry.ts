@@ -57,6 +57,11 @@ export class ClientRegistry implements ClientMessenger {
     for (const socket of [...this.socketsById.values()]) socket.close(code, reason);
   }
 
+  /** True when this process holds the client's socket. */
+  holds(clientId: string): boolean {
+    return this.socketsById.has(clientId);
+  }
+
   clientIdOf(socket: WebSocket): string | undefined {
     return this.idsBySocket.get(socket);
   }

@@ -41,6 +41,11 @@ export class RedisKeys {
     return `${this.prefix}mediation:${lobbyId}`;
   }
 
+  /** The pub/sub channel of one replica: messages for the clients whose sockets it holds. */
+  replicaChannel(replicaId: string): string {
+    return `${this.prefix}replica:${replicaId}`;
+  }
+
   /** The set of every lobby id with a running mediation. */
   get mediations(): string {
     return `${this.prefix}mediations`;

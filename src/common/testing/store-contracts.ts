@@ -163,9 +163,14 @@ export function clientStoreContract(makeStore: () => Promise<ClientStore>): void
   describe('ClientStore contract', () => {
     it('finds a client by id and by token until it is deleted, once', async () => {
       const store = await makeStore();
-      await store.insert({ id: 'c1', token: 't1', connectedAt: 5 });
-      await store.insert({ id: 'c2', token: 't2', connectedAt: 6 });
-      expect(await store.get('c1')).toEqual({ id: 'c1', token: 't1', connectedAt: 5 });
+      await store.insert({ id: 'c1', token: 't1', connectedAt: 5, replicaId: 'r1' });
+      await store.insert({ id: 'c2', token: 't2', connectedAt: 6, replicaId: 'r2' });
+      expect(await store.get('c1')).toEqual({
+        id: 'c1',
+        token: 't1',
+        connectedAt: 5,
+        replicaId: 'r1',
+      });
       expect((await store.findByToken('t2'))?.id).toBe('c2');
       expect(await store.findByToken('nope')).toBeUndefined();
       expect(await store.count()).toBe(2);

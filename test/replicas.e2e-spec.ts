@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ClientPool, createLobby, joinLobby, listLobbies } from './support/mediation-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+import { settledStateViolations } from './support/state-invariants.js';
+
+const REDIS_URL = process.env.REDIS_URL;
+if (!REDIS_URL) console.warn('Replica tests skipped: set REDIS_URL to run them.');
+
+/**
+ * Two replicas in this process sharing one Redis (and one key prefix), each with its own
+ * HTTP, WebSocket and UDP ports: a client's socket lives on one, its requests may reach
+ * the other.
+ */
+describe.skipIf(!REDIS_URL)('two replicas sharing one Redis', () => {
+  let a: OrionTestApp;
+  let b: OrionTestApp;
+  const pool = new ClientPool();
+
+  beforeAll(async () => {
+    const shared = {
+      redisUrl: REDIS_URL,
+      redisKeyPrefix: `{orion-e2e-${randomUUID()}}:`,
+      chatBurst: 100,
+    };
+    a = await startOrion(shared);
+    b = await startOrion(shared);
+  });
+  afterEach(async () => {
+    await pool.closeAll();
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it('lets a client on B join a lobby hosted on A, through either replica, and tells the host', async () => {
+    const host = await pool.connect(a);
+    const created = await createLobby(a, host, 'Host', { isPublic: true });
+    expect(created.status).toBe(201);
+    const { lobbyId } = created.body as { lobbyId: string };
+    expect((await listLobbies(b)).map((lobby) => lobby.id)).toContain(lobbyId);
+
+    const ann = await pool.connect(b);
+    // Ann's socket is on B; her join goes to A.
+    const joined = await joinLobby(a, ann, lobbyId, 'Ann');
+    expect(joined.status).toBe(200);
+    expect(await host.next('lobby_peerConnect')).toEqual({ lobbyId, peerName: 'Ann' });
+
+    const bob = await pool.connect(a);
+    expect((await joinLobby(b, bob, lobbyId, 'Bob')).status).toBe(200);
+    expect(await ann.next('lobby_peerConnect')).toEqual({ lobbyId, peerName: 'Bob' });
+    // B handled Bob's join; the host's socket is on A.
+    expect(await host.next('lobby_peerConnect')).toEqual({ lobbyId, peerName: 'Bob' });
+  });
+
+  it('delivers chat to members on both replicas exactly once, in order', async () => {
+    const host = await pool.connect(a);
+    const { lobbyId } = (await createLobby(a, host, 'Host')).body as { lobbyId: string };
+    const ann = await pool.connect(b);
+    const bob = await pool.connect(b);
+    await joinLobby(b, ann, lobbyId, 'Ann');
+    await joinLobby(a, bob, lobbyId, 'Bob');
+
+    const sent = Array.from({ length: 20 }, (_, i) => `message ${i}`);
+    for (const message of sent)
+      host.send('lobby_messaging_send', { token: host.token, lobbyId, message });
+    for (const client of [host, ann, bob]) {
+      const received: string[] = [];
+      for (const _ of sent)
+        received.push((await client.next('lobby_messaging_received')).message.message);
+      expect(received).toEqual(sent);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const client of [host, ann, bob]) {
+      expect(client.all('lobby_messaging_received')).toHaveLength(sent.length);
+    }
+  });
+
+  it('closes the lobby for members on the other replica when the host leaves', async () => {
+    const host = await pool.connect(a);
+    const { lobbyId } = (await createLobby(a, host, 'Host')).body as { lobbyId: string };
+    const ann = await pool.connect(b);
+    await joinLobby(b, ann, lobbyId, 'Ann');
+
+    await host.close();
+    expect(await ann.next('lobby_closed')).toEqual({ lobbyId, lobbyName: 'Host lobby' });
+    expect(await settledStateViolations(a.app)).toEqual([]);
+    expect(await settledStateViolations(b.app)).toEqual([]);
+  });
+});
