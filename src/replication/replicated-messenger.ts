@@ -32,14 +32,10 @@ export class ReplicatedMessenger implements ClientMessenger {
     method: M,
     payload: ServerMessages[M],
   ): void {
-    const remote = clientIds.filter((clientId) => !this.local.holds(clientId));
-    if (remote.length < clientIds.length) {
-      this.local.sendMany(
-        clientIds.filter((clientId) => this.local.holds(clientId)),
-        method,
-        payload,
-      );
-    }
+    const here: string[] = [];
+    const remote: string[] = [];
+    for (const clientId of clientIds) (this.local.holds(clientId) ? here : remote).push(clientId);
+    if (here.length > 0) this.local.sendMany(here, method, payload);
     if (remote.length === 0) return;
     this.queue = this.queue
       .then(() => this.forward(remote, method, payload))
