@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClientPool, createLobby, joinLobby, listLobbies } from './support/mediation-flows.js';
+import {
+  activeTimers,
+  ClientPool,
+  createLobby,
+  joinLobby,
+  listLobbies,
+  postStart,
+  waitUntil,
+} from './support/mediation-flows.js';
 import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+import type { Mediation } from '../src/mediation/mediation.js';
+import { MediationService } from '../src/mediation/mediation.service.js';
 import { settledStateViolations } from './support/state-invariants.js';
+import { sleep } from './support/test-client.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) console.warn('Replica tests skipped: set REDIS_URL to run them.');
@@ -22,6 +33,10 @@ describe.skipIf(!REDIS_URL)('two replicas sharing one Redis', () => {
       redisUrl: REDIS_URL,
       redisKeyPrefix: `{orion-e2e-${randomUUID()}}:`,
       chatBurst: 100,
+      // No reminders; a short UDP phase and a long peers phase (see the mediation test).
+      ptpmConnectRequestIntervalMs: 60_000,
+      ptpmServerConnectTimeoutMs: 2_000,
+      ptpmConnectTimeoutMs: 10_000,
     };
     a = await startOrion(shared);
     b = await startOrion(shared);
@@ -87,5 +102,60 @@ describe.skipIf(!REDIS_URL)('two replicas sharing one Redis', () => {
     expect(await ann.next('lobby_closed')).toEqual({ lobbyId, lobbyName: 'Host lobby' });
     expect(await settledStateViolations(a.app)).toEqual([]);
     expect(await settledStateViolations(b.app)).toEqual([]);
+  });
+
+  /** Waits until the shared store's one mediation satisfies `predicate`. */
+  async function storedMediation(predicate: (m: Mediation) => boolean, what: string) {
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const { mediations } = await a.app.get(MediationService).inspect();
+      if (mediations.length === 1 && predicate(mediations[0])) return;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+      await sleep(10);
+    }
+  }
+
+  it('mediates a lobby whose members sit on both replicas, with UDP packets to either', async () => {
+    const host = await pool.connect(a);
+    const { lobbyId } = (await createLobby(a, host, 'Host')).body as { lobbyId: string };
+    const ann = await pool.connect(b);
+    const bob = await pool.connect(a);
+    await joinLobby(b, ann, lobbyId, 'Ann');
+    await joinLobby(a, bob, lobbyId, 'Bob');
+
+    // Started through B, so B armed the UDP phase's timeout; the last packet reaches A,
+    // which moves the mediation on. B's timeout still fires, and must not end the peers phase.
+    expect((await postStart(b, host, lobbyId)).status).toBe(200);
+    for (const client of [host, ann, bob]) await client.next('ptpMediation_send');
+    await host.sendUdp(b.udpPort);
+    await ann.sendUdp(b.udpPort);
+    await storedMediation((m) => Object.keys(m.endpoints).length === 2, 'B took two packets');
+    await bob.sendUdp(a.udpPort);
+
+    const everyone = [host, ann, bob];
+    for (const client of everyone) {
+      const { peers } = await client.next('ptpMediation_peersConnection_start');
+      expect(peers).toHaveLength(client === host ? 2 : 1);
+    }
+    await sleep(2_300); // past B's UDP-phase timeout
+    for (const client of everyone) expect(client.all('ptpMediation_aborted')).toEqual([]);
+    // Ann's report (B) first, the last on A: A armed the peers phase and ends it, so it
+    // clears its timers. (A replica whose timers outlive a mediation ended elsewhere lets
+    // them go only when they fire: telling it sooner is the next step.)
+    ann.send('ptpMediation_peersConnection_success', { token: ann.token });
+    await storedMediation((m) => m.connected.length === 1, "B took Ann's report");
+    for (const client of [host, bob]) {
+      client.send('ptpMediation_peersConnection_success', { token: client.token });
+    }
+    for (const client of everyone) {
+      await client.next('ptpMediation_success');
+      expect(await client.next('lobby_closed')).toEqual({ lobbyId, lobbyName: 'Host lobby' });
+    }
+    // Whichever replica armed timers for phases that moved on elsewhere lets them go.
+    await waitUntil(
+      () => activeTimers(a) === 0 && activeTimers(b) === 0,
+      'no replica keeps mediation timers',
+    );
+    expect(await settledStateViolations(a.app)).toEqual([]);
   });
 });

@@ -25,8 +25,12 @@ export class InMemoryMediationStore implements MediationStore {
     return next;
   }
 
-  async delete(lobbyId: string): Promise<Mediation | undefined> {
+  async delete(
+    lobbyId: string,
+    onlyIf?: (current: Mediation) => boolean,
+  ): Promise<Mediation | undefined> {
     const mediation = this.mediations.get(lobbyId);
+    if (!mediation || (onlyIf && !onlyIf(mediation))) return undefined;
     this.mediations.delete(lobbyId);
     return mediation;
   }

@@ -13,7 +13,11 @@ export interface MediationStore {
     lobbyId: string,
     change: (current: Mediation) => Mediation | undefined,
   ): Promise<Mediation | undefined>;
-  delete(lobbyId: string): Promise<Mediation | undefined>;
+  /**
+   * Removes the mediation and returns it; with `onlyIf`, only while `onlyIf(current)`
+   * holds at the moment of the delete (undefined otherwise).
+   */
+  delete(lobbyId: string, onlyIf?: (current: Mediation) => boolean): Promise<Mediation | undefined>;
   count(): Promise<number>;
   /** Every running mediation. */
   list(): Promise<Mediation[]>;

@@ -161,7 +161,7 @@ export class MediationService implements OnApplicationShutdown {
       timeoutMs: this.config.ptpmServerConnectTimeoutMs,
       onTimeout: () =>
         this.run(lobbyId, 'collecting', () =>
-          this.abort(lobbyId, 'udp_timeout', ABORT_REASONS.udpTimeout),
+          this.abort(lobbyId, 'udp_timeout', ABORT_REASONS.udpTimeout, 'collecting'),
         ),
       intervalMs: this.config.ptpmConnectRequestIntervalMs,
       onTick: () => this.run(lobbyId, 'collecting', () => this.remind(lobbyId)),
@@ -175,7 +175,7 @@ export class MediationService implements OnApplicationShutdown {
       timeoutMs: this.config.ptpmConnectTimeoutMs,
       onTimeout: () =>
         this.run(lobbyId, 'connecting', () =>
-          this.abort(lobbyId, 'connect_timeout', ABORT_REASONS.connectTimeout),
+          this.abort(lobbyId, 'connect_timeout', ABORT_REASONS.connectTimeout, 'connecting'),
         ),
     });
     this.logger.log({ lobbyId, phase: 'connecting' }, 'Mediation phase changed');
@@ -188,7 +188,11 @@ export class MediationService implements OnApplicationShutdown {
 
   private async remind(lobbyId: string): Promise<void> {
     const mediation = await this.store.get(lobbyId);
-    if (mediation?.phase !== 'collecting') return;
+    if (mediation?.phase !== 'collecting') {
+      // Ended or moved on elsewhere (another replica took the last packet): stop reminding.
+      if (this.timers.phaseOf(lobbyId) === 'collecting') this.timers.clear(lobbyId);
+      return;
+    }
     this.askForPackets(membersNotHeardFrom(mediation));
   }
 
@@ -205,8 +209,9 @@ export class MediationService implements OnApplicationShutdown {
     lobbyId: string,
     reason: MediationEndReason,
     abortReason: string,
+    inPhase?: MediationPhase,
   ): Promise<boolean> {
-    if (!(await this.end(lobbyId, reason))) return false;
+    if (!(await this.end(lobbyId, reason, inPhase))) return false;
     this.logger.log({ lobbyId, reason, abortReason }, 'Mediation aborted');
     await this.lobbies.unlock(lobbyId);
     const lobby = await this.lobbies.get(lobbyId);
@@ -219,9 +224,18 @@ export class MediationService implements OnApplicationShutdown {
    * Every way out of a mediation passes here: its timers are cleared and its record
    * removed. Returns the ended mediation, or undefined when it had already ended.
    */
-  private async end(lobbyId: string, reason: MediationEndReason): Promise<Mediation | undefined> {
+  private async end(
+    lobbyId: string,
+    reason: MediationEndReason,
+    inPhase?: MediationPhase,
+  ): Promise<Mediation | undefined> {
     this.timers.clear(lobbyId);
-    const ended = await this.store.delete(lobbyId);
+    // A timeout ends only the phase that armed it: with replicas sharing the store,
+    // another replica may have moved the mediation on since.
+    const ended = await this.store.delete(
+      lobbyId,
+      inPhase && ((current) => current.phase === inPhase),
+    );
     if (!ended) return undefined;
     this.events.emit('mediation.ended', {
       lobbyId,

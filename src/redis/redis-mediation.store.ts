@@ -48,13 +48,36 @@ export class RedisMediationStore implements MediationStore {
     });
   }
 
-  async delete(lobbyId: string): Promise<Mediation | undefined> {
+  async delete(
+    lobbyId: string,
+    onlyIf?: (current: Mediation) => boolean,
+  ): Promise<Mediation | undefined> {
+    if (onlyIf) return this.deleteIf(lobbyId, onlyIf);
     const reply = await this.scripts.run(
       'deleteRecord',
       [this.keys.mediation(lobbyId), this.keys.mediations],
       [lobbyId],
     );
     return parse(reply as string | null);
+  }
+
+  private deleteIf(
+    lobbyId: string,
+    onlyIf: (current: Mediation) => boolean,
+  ): Promise<Mediation | undefined> {
+    return casUntilSettled(`mediation ${lobbyId}`, async () => {
+      const stored = await this.redis.get(this.keys.mediation(lobbyId));
+      if (stored === null) return { done: true, value: undefined };
+      const current = JSON.parse(stored) as Mediation;
+      if (!onlyIf(current)) return { done: true, value: undefined };
+      const reply = await this.scripts.run(
+        'deleteRecordIf',
+        [this.keys.mediation(lobbyId), this.keys.mediations],
+        [lobbyId, stored],
+      );
+      if (reply === 'missing') return { done: true, value: undefined };
+      return reply === 'ok' ? { done: true, value: current } : { done: false };
+    });
   }
 
   async count(): Promise<number> {

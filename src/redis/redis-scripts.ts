@@ -87,6 +87,16 @@ redis.call('SREM', KEYS[2], ARGV[1])
 return current
 `;
 
+/** Compare-and-delete of one record and its set entry. KEYS: record, set. */
+const DELETE_RECORD_IF = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 'missing' end
+if current ~= ARGV[2] then return 'conflict' end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+return 'ok'
+`;
+
 const SCRIPTS = {
   insertLobby: { numberOfKeys: 3, lua: INSERT_LOBBY },
   updateLobby: { numberOfKeys: 1, lua: UPDATE_LOBBY },
@@ -94,6 +104,7 @@ const SCRIPTS = {
   insertRecord: { numberOfKeys: 2, lua: INSERT_RECORD },
   updateRecord: { numberOfKeys: 1, lua: UPDATE_RECORD },
   deleteRecord: { numberOfKeys: 2, lua: DELETE_RECORD },
+  deleteRecordIf: { numberOfKeys: 2, lua: DELETE_RECORD_IF },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -143,6 +143,20 @@ export function mediationStoreContract(makeStore: () => Promise<MediationStore>)
       expect(await store.count()).toBe(1);
     });
 
+    it('deletes only while the condition holds, when one is given', async () => {
+      const store = await makeStore();
+      await store.insert(mediation('AAAAA'));
+      expect(await store.delete('AAAAA', (current) => current.phase === 'connecting')).toBe(
+        undefined,
+      );
+      expect(await store.count()).toBe(1);
+      const ended = await store.delete('AAAAA', (current) => current.phase === 'collecting');
+      expect(ended?.lobbyId).toBe('AAAAA');
+      expect(await store.get('AAAAA')).toBeUndefined();
+      expect(await store.count()).toBe(0);
+      expect(await store.delete('AAAAA', () => true)).toBeUndefined();
+    });
+
     it('loses no concurrent change', async () => {
       const store = await makeStore();
       await store.insert(mediation('AAAAA'));
