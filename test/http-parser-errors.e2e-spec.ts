@@ -1,24 +1,6 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-
-/** Sends raw bytes and returns everything the server answers before it closes. */
-async function rawExchange(httpUrl: string, bytes: string): Promise<string> {
-  const { hostname, port } = new URL(httpUrl);
-  const socket = connect(Number(port), hostname);
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  socket.on('error', () => undefined);
-  socket.write(bytes);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server kept the socket open')), 3_000);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  return Buffer.concat(chunks).toString('utf8');
-}
+import { rawExchange } from './support/raw-upgrade.js';
 
 function parse(answer: string): { status: number; contentType: string; body: unknown } {
   const [head, body] = answer.split('\r\n\r\n');

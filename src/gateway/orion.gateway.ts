@@ -17,6 +17,7 @@ import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { MediationService } from '../mediation/mediation.service.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
 import { DropWsExceptionsFilter } from './drop-ws-exceptions.filter.js';
+import { socketClosed } from './socket-closed.js';
 import { ClientRegistry } from './client-registry.js';
 import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
 
@@ -59,13 +60,7 @@ export class OrionGateway
    */
   async beforeApplicationShutdown(): Promise<void> {
     const sockets = [...this.registry.sockets()];
-    const closed = sockets.map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState === socket.CLOSED) resolve();
-          else socket.once('close', () => resolve());
-        }),
-    );
+    const closed = sockets.map(socketClosed);
     for (const socket of sockets) socket.terminate();
     await Promise.all(closed);
     await Promise.allSettled([...this.pending]);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { WebSocket } from 'ws';
 import { OrionConfig } from '../config/orion-config.js';
 import { ClientRegistry } from '../gateway/client-registry.js';
+import { socketClosed } from '../gateway/socket-closed.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { MediationService } from '../mediation/mediation.service.js';
 import { DrainState, SHUTTING_DOWN } from './drain-state.js';
@@ -59,29 +59,18 @@ export class DrainService {
    */
   private async closeSockets(): Promise<{ closed: number; terminated: number }> {
     const sockets = [...this.registry.sockets()];
-    const closing = sockets.map(closedOrTimedOut);
+    const closed = sockets.map(socketClosed);
     this.registry.closeAll(GOING_AWAY, SHUTTING_DOWN);
     const waitMs = Math.max(1, Math.floor(this.config.shutdownGraceMs / 2));
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, waitMs).unref());
-    await Promise.race([Promise.all(closing.map(({ closed }) => closed)), deadline]);
+    await Promise.race([Promise.all(closed), deadline]);
     let terminated = 0;
     for (const socket of sockets) {
       if (socket.readyState === socket.CLOSED) continue;
+      // Terminating also fires the close its waiting listener was for.
       socket.terminate();
       terminated++;
     }
-    for (const { stop } of closing) stop();
     return { closed: sockets.length - terminated, terminated };
   }
-}
-
-/** Resolves when the socket has closed; `stop` removes the listener if it never does. */
-function closedOrTimedOut(socket: WebSocket): { closed: Promise<void>; stop: () => void } {
-  let onClose: () => void = () => undefined;
-  const closed = new Promise<void>((resolve) => {
-    onClose = () => resolve();
-    if (socket.readyState === socket.CLOSED) resolve();
-    else socket.once('close', onClose);
-  });
-  return { closed, stop: () => socket.off('close', onClose) };
 }

@@ -20,7 +20,6 @@ export async function rawUpgrade(
   timeoutMs = 3_000,
 ): Promise<UpgradeAnswer> {
   const { hostname, port } = new URL(httpUrl);
-  const socket = connect(Number(port), hostname);
   const request = [
     'GET / HTTP/1.1',
     `Host: ${hostname}:${port}`,
@@ -32,21 +31,7 @@ export async function rawUpgrade(
     '',
     '',
   ].join('\r\n');
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  socket.write(request);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`The server kept the socket open: ${Buffer.concat(chunks)}`));
-    }, timeoutMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.once('error', () => undefined);
-  });
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await rawExchange(httpUrl, request, timeoutMs);
   const split = text.indexOf('\r\n\r\n');
   const [statusLine, ...headerLines] = text.slice(0, split).split('\r\n');
   const headers = Object.fromEntries(
@@ -61,4 +46,32 @@ export async function rawUpgrade(
     headers,
     body: text.slice(split + 4),
   };
+}
+
+/**
+ * Writes `request` as raw bytes on a new TCP connection and returns everything the server
+ * answers until it closes the connection. Fails if the server keeps it open.
+ */
+export async function rawExchange(
+  httpUrl: string,
+  request: string,
+  timeoutMs = 3_000,
+): Promise<string> {
+  const { hostname, port } = new URL(httpUrl);
+  const socket = connect(Number(port), hostname);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.once('error', () => undefined);
+  socket.write(request);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`The server kept the socket open: ${Buffer.concat(chunks)}`));
+    }, timeoutMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return Buffer.concat(chunks).toString('utf8');
 }
