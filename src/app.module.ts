@@ -13,6 +13,7 @@ import { MediationModule } from './mediation/mediation.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { DrainStateModule } from './shutdown/drain-state.module.js';
+import { ReplicationModule } from './replication/replication.module.js';
 import { ShutdownModule } from './shutdown/shutdown.module.js';
 import { StoresModule } from './stores/stores.module.js';
 import { UdpModule } from './udp/udp.module.js';
@@ -29,7 +30,8 @@ export class AppModule {
         EventsModule,
         StoresModule.forRoot(config),
         DrainStateModule,
-        ClientRegistryModule.forRoot(config),
+        ClientRegistryModule,
+        ReplicationModule.forRoot(config),
         ClientsModule,
         LobbiesModule,
         UdpModule,

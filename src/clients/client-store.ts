@@ -14,6 +14,8 @@ export interface ClientStore {
   findByToken(token: string): Promise<ClientRecord | undefined>;
   delete(id: string): Promise<ClientRecord | undefined>;
   count(): Promise<number>;
+  /** The ids of the clients whose sockets `replicaId` holds (for cleaning up a dead replica). */
+  idsOnReplica(replicaId: string): Promise<string[]>;
 }
 
 export const CLIENT_STORE = Symbol('CLIENT_STORE');

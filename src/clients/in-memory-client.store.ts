@@ -29,4 +29,10 @@ export class InMemoryClientStore implements ClientStore {
   async count(): Promise<number> {
     return this.byId.size;
   }
+
+  async idsOnReplica(replicaId: string): Promise<string[]> {
+    return [...this.byId.values()]
+      .filter((client) => client.replicaId === replicaId)
+      .map((client) => client.id);
+  }
 }

@@ -33,6 +33,8 @@ export interface OrionEvents {
   'mediation.started': { lobbyId: string; members: number };
   /** Every endpoint arrived: mediation moved from collecting to connecting. */
   'mediation.phaseEnded': { lobbyId: string; phase: 'collecting'; durationMs: number };
+  /** Another replica changed or ended a mediation whose timers run in this process. */
+  'mediation.changedElsewhere': { lobbyId: string };
   /** Mediation ended, in whichever phase it was. */
   'mediation.ended': {
     lobbyId: string;

@@ -83,6 +83,15 @@ export class OrionConfig {
   @Matches(/^\S{1,64}$/, { message: 'redisKeyPrefix must be 1 to 64 characters without spaces' })
   redisKeyPrefix = '{orion}:';
 
+  /**
+   * With Redis: a replica that has not renewed its heartbeat for this long is presumed
+   * dead, and a survivor cleans up its clients as if their sockets had closed.
+   */
+  @IsInt()
+  @Min(500)
+  @Max(MAX_TIMER_MS)
+  replicaTimeoutMs = 10_000;
+
   // Limits: they keep one abusive or broken client from costing everyone else.
 
   /** Largest WebSocket message accepted; a bigger one closes that socket with 1009. */

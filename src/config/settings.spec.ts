@@ -30,6 +30,7 @@ describe('buildConfig', () => {
       ptpmConnectTimeoutMs: 300_000,
       redisUrl: undefined,
       redisKeyPrefix: '{orion}:',
+      replicaTimeoutMs: 10_000,
       maxFrameBytes: 16_384,
       maxBodyBytes: 16_384,
       maxDatagramBytes: 1_024,
@@ -184,6 +185,11 @@ describe('Redis settings', () => {
       expect(() => parserOf('redisUrl')(bad), bad).toThrow(/redis/);
     }
     expect(() => buildConfig({ redisUrl: 'http://x' })).toThrow(/\bredisUrl\b/);
+  });
+
+  it('replicaTimeoutMs is at least 500 ms', () => {
+    expect(parserOf('replicaTimeoutMs')('500')).toBe(500);
+    expect(() => parserOf('replicaTimeoutMs')('499')).toThrow();
   });
 
   it('redisKeyPrefix is 1 to 64 characters without spaces', () => {

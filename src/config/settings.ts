@@ -136,6 +136,13 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: keyPrefix,
   },
   {
+    key: 'replicaTimeoutMs',
+    valueName: 'ms',
+    description:
+      'with Redis: a replica silent this long is presumed dead and a survivor cleans up its clients',
+    parse: integerIn(500, 2_147_483_647),
+  },
+  {
     key: 'maxFrameBytes',
     valueName: 'bytes',
     description: 'largest WebSocket message; a bigger one closes that socket with 1009',

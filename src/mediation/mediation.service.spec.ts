@@ -10,6 +10,7 @@ import type { LobbiesService } from '../lobbies/lobbies.service.js';
 import type { Lobby, LobbyMember } from '../lobbies/lobby.js';
 import type { UdpListenerService } from '../udp/udp-listener.service.js';
 import { InMemoryMediationStore } from './in-memory-mediation.store.js';
+import { LocalTimerHome } from './mediation-timer-home.js';
 import { ABORT_REASONS, MediationService } from './mediation.service.js';
 
 const UDP_PORT = 5990;
@@ -126,6 +127,7 @@ describe('MediationService', () => {
         ptpmConnectTimeoutMs: CONNECT_TIMEOUT_MS,
       }),
       events as unknown as OrionEventBus,
+      new LocalTimerHome(),
     );
   });
 

@@ -29,6 +29,7 @@ import {
   type MediationPhase,
 } from './mediation.js';
 import { MEDIATION_STORE, type MediationStore } from './mediation-store.js';
+import { MEDIATION_TIMER_HOME, type MediationTimerHome } from './mediation-timer-home.js';
 import { PhaseTimers } from './phase-timers.js';
 
 export const ABORT_REASONS = {
@@ -40,7 +41,8 @@ export const ABORT_REASONS = {
 /**
  * Runs peer-to-peer mediation, one state machine per lobby (see the table in
  * mediation.ts): collects each member's public UDP endpoint, hands out the peers to
- * punch to, and waits for everyone to report success. Owns every timer it starts.
+ * punch to, and waits for everyone to report success. The timers of a mediation run in
+ * one process only, the one its {@link MediationTimerHome} names.
  */
 @Injectable()
 export class MediationService implements OnApplicationShutdown {
@@ -55,6 +57,7 @@ export class MediationService implements OnApplicationShutdown {
     private readonly udp: UdpListenerService,
     private readonly config: OrionConfig,
     private readonly events: OrionEventBus,
+    @Inject(MEDIATION_TIMER_HOME) private readonly timerHome: MediationTimerHome,
   ) {}
 
   /** The host starts mediation: the lobby locks and every member is asked for a packet. */
@@ -78,7 +81,7 @@ export class MediationService implements OnApplicationShutdown {
       await this.abort(lobby.id, 'member_left', ABORT_REASONS.memberLeft(departed.name));
       return;
     }
-    this.enterCollecting(mediation);
+    await this.enterCollecting(mediation);
   }
 
   async reportPeersConnected(clientId: string): Promise<void> {
@@ -95,6 +98,14 @@ export class MediationService implements OnApplicationShutdown {
   async onUdpConnect({ token, ip, port }: OrionEvents['udp.connect']): Promise<void> {
     const result = await this.captureEndpoint(token, { ip, port });
     this.events.emit('udp.datagram', { result });
+  }
+
+  /** Another replica moved or ended a mediation whose timers run here. */
+  @OnOrionEvent('mediation.changedElsewhere')
+  async onChangedElsewhere({ lobbyId }: OrionEvents['mediation.changedElsewhere']): Promise<void> {
+    const mediation = await this.store.get(lobbyId);
+    if (!mediation) this.timers.clear(lobbyId);
+    else if (this.timers.phaseOf(lobbyId) !== mediation.phase) this.armTimers(mediation);
   }
 
   @OnOrionEvent('lobby.memberLeft')
@@ -150,40 +161,60 @@ export class MediationService implements OnApplicationShutdown {
         phase: 'collecting',
         durationMs: updated.phaseStartedAt - before.phaseStartedAt,
       });
-      this.enterConnecting(updated);
+      await this.enterConnecting(updated);
     }
     return 'accepted';
   }
 
-  private enterCollecting(mediation: Mediation): void {
-    const { lobbyId } = mediation;
-    this.timers.arm(lobbyId, 'collecting', {
-      timeoutMs: this.config.ptpmServerConnectTimeoutMs,
-      onTimeout: () =>
-        this.run(lobbyId, 'collecting', () =>
-          this.abort(lobbyId, 'udp_timeout', ABORT_REASONS.udpTimeout, 'collecting'),
-        ),
-      intervalMs: this.config.ptpmConnectRequestIntervalMs,
-      onTick: () => this.run(lobbyId, 'collecting', () => this.remind(lobbyId)),
-    });
+  private async enterCollecting(mediation: Mediation): Promise<void> {
     this.askForPackets(mediation.members);
+    await this.placeTimers(mediation);
   }
 
-  private enterConnecting(mediation: Mediation): void {
-    const { lobbyId } = mediation;
-    this.timers.arm(lobbyId, 'connecting', {
-      timeoutMs: this.config.ptpmConnectTimeoutMs,
-      onTimeout: () =>
-        this.run(lobbyId, 'connecting', () =>
-          this.abort(lobbyId, 'connect_timeout', ABORT_REASONS.connectTimeout, 'connecting'),
-        ),
-    });
-    this.logger.log({ lobbyId, phase: 'connecting' }, 'Mediation phase changed');
+  private async enterConnecting(mediation: Mediation): Promise<void> {
+    this.logger.log({ lobbyId: mediation.lobbyId, phase: 'connecting' }, 'Mediation phase changed');
     for (const member of mediation.members) {
       this.messenger.send(member.clientId, 'ptpMediation_peersConnection_start', {
         peers: peersFor(mediation, member.clientId),
       });
     }
+    await this.placeTimers(mediation);
+  }
+
+  /** Arms the phase's timers here, or tells the process that runs them. */
+  private async placeTimers(mediation: Mediation): Promise<void> {
+    // When the home cannot be found (the store is unreachable), the timers run here:
+    // a mediation must never be left without the timeout that ends it.
+    const home = await this.timerHome
+      .route(mediation.lobbyId, mediation.hostId)
+      .catch(() => 'here' as const);
+    if (home === 'here') this.armTimers(mediation);
+  }
+
+  /** The current phase's timers, counted from when the phase began (maybe elsewhere). */
+  private armTimers(mediation: Mediation): void {
+    const { lobbyId, phase } = mediation;
+    const elapsedMs = Date.now() - mediation.phaseStartedAt;
+    const remaining = (timeoutMs: number) => Math.max(0, timeoutMs - elapsedMs);
+    if (phase === 'collecting') {
+      this.timers.arm(lobbyId, 'collecting', {
+        timeoutMs: remaining(this.config.ptpmServerConnectTimeoutMs),
+        onTimeout: () =>
+          this.run(lobbyId, 'collecting', () =>
+            this.abort(lobbyId, 'udp_timeout', ABORT_REASONS.udpTimeout, 'collecting'),
+          ),
+        intervalMs: this.config.ptpmConnectRequestIntervalMs,
+        onTick: () => this.run(lobbyId, 'collecting', () => this.remind(lobbyId)),
+      });
+      return;
+    }
+    this.timers.arm(lobbyId, 'connecting', {
+      timeoutMs: remaining(this.config.ptpmConnectTimeoutMs),
+      onTimeout: () =>
+        this.run(lobbyId, 'connecting', () =>
+          this.abort(lobbyId, 'connect_timeout', ABORT_REASONS.connectTimeout, 'connecting'),
+        ),
+    });
   }
 
   private async remind(lobbyId: string): Promise<void> {
@@ -237,6 +268,8 @@ export class MediationService implements OnApplicationShutdown {
       inPhase && ((current) => current.phase === inPhase),
     );
     if (!ended) return undefined;
+    // Ended here while its timers run elsewhere: that process clears them.
+    await this.timerHome.route(lobbyId, ended.hostId).catch(() => undefined);
     this.events.emit('mediation.ended', {
       lobbyId,
       reason,

@@ -2,7 +2,10 @@ import type { Redis } from 'ioredis';
 import type { ClientRecord, ClientStore } from '../clients/client-store.js';
 import type { RedisKeys } from './redis-keys.js';
 
-/** Clients in Redis: the record by id, the id by token, and the set of ids for counting. */
+/**
+ * Clients in Redis: the record by id, the id by token, the set of ids for counting, and
+ * each replica's set of ids, so that a survivor can find a dead replica's clients.
+ */
 export class RedisClientStore implements ClientStore {
   constructor(
     private readonly redis: Redis,
@@ -15,6 +18,7 @@ export class RedisClientStore implements ClientStore {
       .set(this.keys.client(client.id), JSON.stringify(client))
       .set(this.keys.token(client.token), client.id)
       .sadd(this.keys.clients, client.id)
+      .sadd(this.keys.replicaClients(client.replicaId), client.id)
       .exec();
   }
 
@@ -31,12 +35,21 @@ export class RedisClientStore implements ClientStore {
     // GETDEL makes exactly one caller the one that removed the client.
     const client = parse(await this.redis.getdel(this.keys.client(id)));
     if (!client) return undefined;
-    await this.redis.multi().del(this.keys.token(client.token)).srem(this.keys.clients, id).exec();
+    await this.redis
+      .multi()
+      .del(this.keys.token(client.token))
+      .srem(this.keys.clients, id)
+      .srem(this.keys.replicaClients(client.replicaId), id)
+      .exec();
     return client;
   }
 
   async count(): Promise<number> {
     return this.redis.scard(this.keys.clients);
+  }
+
+  idsOnReplica(replicaId: string): Promise<string[]> {
+    return this.redis.smembers(this.keys.replicaClients(replicaId));
   }
 }
 

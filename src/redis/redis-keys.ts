@@ -46,6 +46,26 @@ export class RedisKeys {
     return `${this.prefix}replica:${replicaId}`;
   }
 
+  /** The ids of the clients whose sockets one replica holds. */
+  replicaClients(replicaId: string): string {
+    return `${this.prefix}replica-clients:${replicaId}`;
+  }
+
+  /** Present while a replica is alive: it renews the key before its TTL runs out. */
+  replicaAlive(replicaId: string): string {
+    return `${this.prefix}replica-alive:${replicaId}`;
+  }
+
+  /** Held by the one survivor cleaning up after a dead replica. */
+  replicaReaper(replicaId: string): string {
+    return `${this.prefix}replica-reaper:${replicaId}`;
+  }
+
+  /** The set of every replica id that has announced itself and not yet been cleaned up. */
+  get replicas(): string {
+    return `${this.prefix}replicas`;
+  }
+
   /** The set of every lobby id with a running mediation. */
   get mediations(): string {
     return `${this.prefix}mediations`;

@@ -63,7 +63,7 @@ export class ReplicatedMessenger implements ClientMessenger {
       byReplica.set(record.replicaId, [...(byReplica.get(record.replicaId) ?? []), record.id]);
     }
     for (const [replicaId, ids] of byReplica) {
-      await this.channel.publish(replicaId, { clientIds: ids, method, payload });
+      await this.channel.publish(replicaId, { kind: 'delivery', clientIds: ids, method, payload });
     }
   }
 }

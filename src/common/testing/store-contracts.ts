@@ -193,5 +193,17 @@ export function clientStoreContract(makeStore: () => Promise<ClientStore>): void
       expect(await store.findByToken('t1')).toBeUndefined();
       expect(await store.count()).toBe(1);
     });
+
+    it("lists each replica's clients, and forgets a client once it is deleted", async () => {
+      const store = await makeStore();
+      await store.insert({ id: 'a1', token: 'ta1', connectedAt: 1, replicaId: 'A' });
+      await store.insert({ id: 'b1', token: 'tb1', connectedAt: 2, replicaId: 'B' });
+      await store.insert({ id: 'a2', token: 'ta2', connectedAt: 3, replicaId: 'A' });
+      expect((await store.idsOnReplica('A')).sort()).toEqual(['a1', 'a2']);
+      expect(await store.idsOnReplica('B')).toEqual(['b1']);
+      await store.delete('a1');
+      expect(await store.idsOnReplica('A')).toEqual(['a2']);
+      expect(await store.idsOnReplica('C')).toEqual([]);
+    });
   });
 }
