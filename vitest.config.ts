@@ -34,6 +34,7 @@ const redisProjects = redisUrl
             // Runs its own Redis, which it stops and restarts.
             'test/redis-outage.e2e-spec.ts',
             'test/replicas.e2e-spec.ts',
+            'test/replica-processes.e2e-spec.ts',
           ],
           env: { ORION_TEST_REDIS_URL: redisUrl },
           globalSetup: ['test/support/redis-global-teardown.ts'],

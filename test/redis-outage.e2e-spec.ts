@@ -42,7 +42,11 @@ describe.skipIf(!hasRedis)('while Redis is down', () => {
   beforeAll(async () => {
     redis = new PrivateRedis(await freeTcpPort());
     await redis.start();
-    orion = await startOrion({ redisUrl: redis.url, redisKeyPrefix: '{outage}:' });
+    orion = await startOrion({
+      redisUrl: redis.url,
+      redisKeyPrefix: '{outage}:',
+      replicaTimeoutMs: 1_000,
+    });
   });
 
   afterAll(async () => {
@@ -53,6 +57,7 @@ describe.skipIf(!hasRedis)('while Redis is down', () => {
 
   it('answers 503 with {errors}, is not ready, survives, and recovers when Redis returns', async () => {
     const host = await pool.connect(orion);
+    const hostClosed = new Promise<number>((resolve) => host.ws.once('close', resolve));
     expect((await createLobby(orion, host, 'Host')).status).toBe(201);
     await readinessBecomes(orion, 200);
 
@@ -80,6 +85,9 @@ describe.skipIf(!hasRedis)('while Redis is down', () => {
 
     await redis.start();
     await readinessBecomes(orion, 200);
+    // Redis came back empty, so the host's client is gone from it: the replica asks its
+    // clients to reconnect (1012) rather than serve sockets whose state was lost.
+    expect(await hostClosed).toBe(1012);
     const newcomer = await pool.connect(orion);
     const created = await createLobby(orion, newcomer, 'Newcomer');
     expect(created.status).toBe(201);

@@ -115,47 +115,54 @@ describe.skipIf(!REDIS_URL)('two replicas sharing one Redis', () => {
     }
   }
 
-  it('mediates a lobby whose members sit on both replicas, with UDP packets to either', async () => {
+  it("runs a mediation's timers on its host's replica, whichever replica moves it on", async () => {
     const host = await pool.connect(a);
     const { lobbyId } = (await createLobby(a, host, 'Host')).body as { lobbyId: string };
     const ann = await pool.connect(b);
     const bob = await pool.connect(a);
     await joinLobby(b, ann, lobbyId, 'Ann');
     await joinLobby(a, bob, lobbyId, 'Bob');
+    const armed = async (replica: OrionTestApp) =>
+      (await replica.app.get(MediationService).inspect()).armedLobbyIds;
 
-    // Started through B, so B armed the UDP phase's timeout; the last packet reaches A,
-    // which moves the mediation on. B's timeout still fires, and must not end the peers phase.
+    // Started through B: the UDP phase's timers run on A, which holds the host's socket.
     expect((await postStart(b, host, lobbyId)).status).toBe(200);
     for (const client of [host, ann, bob]) await client.next('ptpMediation_send');
+    await waitUntil(() => activeTimers(a) === 1, "A to arm the UDP phase's timers");
+    expect(await armed(b)).toEqual([]);
+
+    // Every packet reaches B, which moves the mediation on and hands the peers phase to A.
     await host.sendUdp(b.udpPort);
     await ann.sendUdp(b.udpPort);
     await storedMediation((m) => Object.keys(m.endpoints).length === 2, 'B took two packets');
-    await bob.sendUdp(a.udpPort);
-
+    await bob.sendUdp(b.udpPort);
     const everyone = [host, ann, bob];
     for (const client of everyone) {
       const { peers } = await client.next('ptpMediation_peersConnection_start');
       expect(peers).toHaveLength(client === host ? 2 : 1);
     }
-    await sleep(2_300); // past B's UDP-phase timeout
+    await sleep(2_300); // past the UDP phase's timeout, which must not end the peers phase
     for (const client of everyone) expect(client.all('ptpMediation_aborted')).toEqual([]);
-    // Ann's report (B) first, the last on A: A armed the peers phase and ends it, so it
-    // clears its timers. (A replica whose timers outlive a mediation ended elsewhere lets
-    // them go only when they fire: telling it sooner is the next step.)
-    ann.send('ptpMediation_peersConnection_success', { token: ann.token });
-    await storedMediation((m) => m.connected.length === 1, "B took Ann's report");
+    expect(await armed(a)).toEqual([lobbyId]);
+    expect(await armed(b)).toEqual([]);
+
+    // The last report reaches B, which ends the mediation; A lets its timers go at once
+    // (the peers phase's timeout is 10 s away).
     for (const client of [host, bob]) {
       client.send('ptpMediation_peersConnection_success', { token: client.token });
     }
+    await storedMediation((m) => m.connected.length === 2, 'A took two reports');
+    ann.send('ptpMediation_peersConnection_success', { token: ann.token });
     for (const client of everyone) {
       await client.next('ptpMediation_success');
       expect(await client.next('lobby_closed')).toEqual({ lobbyId, lobbyName: 'Host lobby' });
     }
-    // Whichever replica armed timers for phases that moved on elsewhere lets them go.
     await waitUntil(
-      () => activeTimers(a) === 0 && activeTimers(b) === 0,
-      'no replica keeps mediation timers',
+      () => activeTimers(a) === 0,
+      'A to clear the timers of a mediation B ended',
+      1_000,
     );
+    expect(activeTimers(b)).toBe(0);
     expect(await settledStateViolations(a.app)).toEqual([]);
   });
 });

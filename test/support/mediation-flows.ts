@@ -9,7 +9,7 @@ import type {
   ServerMethod,
 } from '../../src/common/server-messages.js';
 import { MediationService } from '../../src/mediation/mediation.service.js';
-import type { OrionTestApp } from './orion-test-app.js';
+import type { OrionAddress, OrionTestApp } from './orion-test-app.js';
 import { TestClient, type ReceivedMessage } from './test-client.js';
 
 /** A client in a lobby, with the name it joined under. */
@@ -37,7 +37,7 @@ export interface LobbyOptions {
 export class ClientPool {
   private readonly clients: TestClient[] = [];
 
-  async connect(orion: OrionTestApp): Promise<TestClient> {
+  async connect(orion: OrionAddress): Promise<TestClient> {
     const client = await TestClient.connect(orion.wsUrl);
     this.clients.push(client);
     return client;
@@ -93,7 +93,7 @@ export const countSince = (client: TestClient, method: ServerMethod, mark: numbe
   methodsSince(client, mark).filter((m) => m === method).length;
 
 export async function createLobby(
-  orion: OrionTestApp,
+  orion: OrionAddress,
   host: TestClient,
   hostName: string,
   options: LobbyOptions = {},
@@ -110,7 +110,7 @@ export async function createLobby(
 }
 
 export function joinLobby(
-  orion: OrionTestApp,
+  orion: OrionAddress,
   client: TestClient,
   lobbyId: string,
   peerName: string,
@@ -121,7 +121,7 @@ export function joinLobby(
 }
 
 export function postStart(
-  orion: OrionTestApp,
+  orion: OrionAddress,
   client: TestClient,
   lobbyId: string,
 ): Promise<request.Response> {
@@ -129,7 +129,7 @@ export function postStart(
 }
 
 export async function listLobbies(
-  orion: OrionTestApp,
+  orion: OrionAddress,
 ): Promise<{ name: string; id: string; currentMembers: number; maxMembers: number }[]> {
   const response = await request(orion.httpUrl).get('/lobbies');
   expect(response.status).toBe(200);
@@ -168,7 +168,7 @@ export async function openParty(
 
 /** Connects a new client and joins it to the lobby. */
 export async function joinPeer(
-  orion: OrionTestApp,
+  orion: OrionAddress,
   pool: ClientPool,
   lobbyId: string,
   name: string,

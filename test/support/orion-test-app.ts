@@ -26,12 +26,16 @@ export class CapturingLogger extends Writable {
   }
 }
 
-export interface OrionTestApp {
-  app: INestApplication;
-  logger: CapturingLogger;
+/** Where a server under test listens, in-process or in a child process. */
+export interface OrionAddress {
   httpUrl: string;
   wsUrl: string;
   udpPort: number;
+}
+
+export interface OrionTestApp extends OrionAddress {
+  app: INestApplication;
+  logger: CapturingLogger;
   close(): Promise<void>;
 }
 
