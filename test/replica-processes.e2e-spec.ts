@@ -85,7 +85,7 @@ describe.skipIf(!REDIS_URL)('three replica processes sharing one Redis', () => {
     expect(await ann.client.next('lobby_peerConnect')).toEqual({ lobbyId, peerName: 'Bob' });
 
     // Chat: every member sends in turn, then all at once; each line reaches everyone once,
-    // and each sender's lines arrive in the order sent.
+    // each sender's lines in the order sent, and every member sees the same order.
     const everyone = [host, ann, bob];
     const marks = new Map(everyone.map((peer) => [peer, markOf(peer.client)]));
     for (const [round, sender] of everyone.entries()) {
@@ -124,6 +124,7 @@ describe.skipIf(!REDIS_URL)('three replica processes sharing one Redis', () => {
           Array.from({ length: 10 }, (_, i) => `${sender.name}: burst ${i}`),
         );
       }
+      expect(lines).toEqual(chatLines(host));
     }
 
     // Mediation, started through B; every datagram goes to the client's third replica.
@@ -197,6 +198,54 @@ describe.skipIf(!REDIS_URL)('three replica processes sharing one Redis', () => {
     expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 201));
     const ids = answers.map((answer) => (answer.body as { lobbyId: string }).lobbyId);
     expect(new Set(ids).size).toBe(60);
+  });
+
+  it('drains only what its own clients take part in when one replica stops with SIGTERM', async () => {
+    const [e] = await group.start('E');
+    // Hosted on A, a member on E: stays open, hears that member leave.
+    const host1 = await pool.connect(a);
+    const l1 = (await createLobby(a, host1, 'One')).body.lobbyId as string;
+    expect((await joinLobby(e, await pool.connect(e), l1, 'Leaver')).status).toBe(200);
+    // Hosted on E: closes for its member on B.
+    const host2 = await pool.connect(e);
+    const l2 = (await createLobby(b, host2, 'Two')).body.lobbyId as string;
+    const member2 = await pool.connect(b);
+    expect((await joinLobby(b, member2, l2, 'Member')).status).toBe(200);
+    // Hosted on A, mediating with a member on E: aborts because that server is going away.
+    const host3 = await pool.connect(a);
+    const l3 = (await createLobby(c, host3, 'Three')).body.lobbyId as string;
+    expect((await joinLobby(c, await pool.connect(e), l3, 'Leaver')).status).toBe(200);
+    expect((await postStart(a, host3, l3)).status).toBe(200);
+    await host3.next('ptpMediation_send');
+    // Hosted on A with everyone elsewhere: untouched.
+    const host4 = await pool.connect(a);
+    const l4 = (await createLobby(a, host4, 'Four')).body.lobbyId as string;
+    const member4 = await pool.connect(c);
+    expect((await joinLobby(c, member4, l4, 'Member')).status).toBe(200);
+    await host4.next('lobby_peerConnect');
+
+    const marks = [host1, member2, host3, host4, member4].map(markOf);
+    e.process.child.kill('SIGTERM');
+    expect(await e.process.exit(10_000)).toEqual({ code: 0, signal: null });
+
+    expect(await nextSince(host1, 'lobby_peerDisconnect', marks[0])).toEqual({
+      lobbyId: l1,
+      peerName: 'Leaver',
+    });
+    expect(await nextSince(member2, 'lobby_closed', marks[1])).toEqual({
+      lobbyId: l2,
+      lobbyName: 'Two lobby',
+    });
+    expect(await nextSince(host3, 'ptpMediation_aborted', marks[2])).toEqual({
+      abortReason: 'The server is shutting down.',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(host1.received.slice(marks[0]).map((m) => m.method)).toEqual(['lobby_peerDisconnect']);
+    expect(host4.received.slice(marks[3])).toEqual([]);
+    expect(member4.received.slice(marks[4])).toEqual([]);
+    expect((await listLobbies(a)).map((lobby) => lobby.id)).toEqual(
+      expect.arrayContaining([l1, l3, l4]),
+    );
   });
 
   it('cleans up after a replica killed with SIGKILL, within the bound, and keeps nothing of it', async () => {

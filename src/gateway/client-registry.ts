@@ -57,6 +57,9 @@ export class ClientRegistry implements ClientMessenger {
     for (const socket of [...this.socketsById.values()]) socket.close(code, reason);
   }
 
+  /** Frames are handed to the sockets as they are sent: nothing waits here. */
+  async flushed(): Promise<void> {}
+
   /** True when this process holds the client's socket. */
   holds(clientId: string): boolean {
     return this.socketsById.has(clientId);

@@ -1,4 +1,4 @@
-import { Logger, UseFilters, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, UseFilters, type BeforeApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -11,6 +11,7 @@ import type { ClassConstructor } from 'class-transformer';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ClientsService } from '../clients/clients.service.js';
+import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
 import { OrionEventBus } from '../common/orion-events.js';
 import { validatePayload } from '../common/validate-payload.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
@@ -44,6 +45,7 @@ export class OrionGateway
     private readonly mediation: MediationService,
     private readonly events: OrionEventBus,
     private readonly chatLimiter: ChatRateLimiter,
+    @Inject(CLIENT_MESSENGER) private readonly messenger: ClientMessenger,
   ) {}
 
   async handleConnection(socket: WebSocket, request?: IncomingMessage): Promise<void> {
@@ -64,6 +66,8 @@ export class OrionGateway
     for (const socket of sockets) socket.terminate();
     await Promise.all(closed);
     await Promise.allSettled([...this.pending]);
+    // What those releases told clients on other replicas must leave before the store closes.
+    await this.messenger.flushed();
   }
 
   private async register(socket: WebSocket, request?: IncomingMessage): Promise<void> {

@@ -91,7 +91,10 @@ export class LobbiesService {
     this.logger.debug({ lobbyId, clientId }, 'Client joined lobby');
 
     const others = joined.members.filter((member) => member.clientId !== clientId);
-    sendToMembers(this.messenger, others, 'lobby_peerConnect', { lobbyId, peerName });
+    sendToMembers(this.messenger, joined.hostId, others, 'lobby_peerConnect', {
+      lobbyId,
+      peerName,
+    });
     await this.refuseIfGone(clientId);
     return {
       lobbyId,
@@ -105,7 +108,7 @@ export class LobbiesService {
     const lobby = await this.store.get(normalizeLobbyId(rawLobbyId));
     const sender = lobby && memberOf(lobby, clientId);
     if (!lobby || !sender) throw Errors.notInLobby();
-    sendToMembers(this.messenger, lobby.members, 'lobby_messaging_received', {
+    sendToMembers(this.messenger, lobby.hostId, lobby.members, 'lobby_messaging_received', {
       lobbyId: lobby.id,
       message: { timestamp: Date.now(), senderName: sender.name, message },
     });
@@ -142,7 +145,7 @@ export class LobbiesService {
     if (!lobby) return;
     this.logger.log({ lobbyId, reason: why }, 'Lobby closed');
     const present = lobby.members.filter((member) => member.clientId !== departedId);
-    sendToMembers(this.messenger, present, 'lobby_closed', {
+    sendToMembers(this.messenger, lobby.hostId, present, 'lobby_closed', {
       lobbyId: lobby.id,
       lobbyName: lobby.name,
     });
@@ -150,8 +153,8 @@ export class LobbiesService {
   }
 
   /** Closes every lobby (see {@link close}); returns how many were open. */
-  async closeAll(why: string): Promise<number> {
-    const lobbies = await this.store.list();
+  async closeAll(why: string, only: (lobby: Lobby) => boolean = () => true): Promise<number> {
+    const lobbies = (await this.store.list()).filter(only);
     await Promise.all(lobbies.map((lobby) => this.close(lobby.id, why)));
     return lobbies.length;
   }
@@ -171,7 +174,7 @@ export class LobbiesService {
     }));
     if (!remaining) return;
     this.logger.debug({ lobbyId: lobby.id, clientId }, 'Client left lobby');
-    sendToMembers(this.messenger, remaining.members, 'lobby_peerDisconnect', {
+    sendToMembers(this.messenger, remaining.hostId, remaining.members, 'lobby_peerDisconnect', {
       lobbyId: lobby.id,
       peerName: leaving.name,
     });

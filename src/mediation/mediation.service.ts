@@ -119,9 +119,16 @@ export class MediationService implements OnApplicationShutdown {
     if (ended) this.logger.log({ lobbyId, reason: 'lobby_closed' }, 'Mediation ended');
   }
 
-  /** Aborts every running mediation, telling its members why; returns how many ended. */
-  async abortAll(reason: MediationEndReason, abortReason: string): Promise<number> {
-    const running = await this.store.list();
+  /**
+   * Aborts every running mediation (or those `only` picks), telling its members why;
+   * returns how many ended.
+   */
+  async abortAll(
+    reason: MediationEndReason,
+    abortReason: string,
+    only: (mediation: Mediation) => boolean = () => true,
+  ): Promise<number> {
+    const running = (await this.store.list()).filter(only);
     const aborted = await Promise.all(
       running.map((mediation) => this.abort(mediation.lobbyId, reason, abortReason)),
     );
@@ -167,16 +174,19 @@ export class MediationService implements OnApplicationShutdown {
   }
 
   private async enterCollecting(mediation: Mediation): Promise<void> {
-    this.askForPackets(mediation.members);
+    this.askForPackets(mediation, mediation.members);
     await this.placeTimers(mediation);
   }
 
   private async enterConnecting(mediation: Mediation): Promise<void> {
     this.logger.log({ lobbyId: mediation.lobbyId, phase: 'connecting' }, 'Mediation phase changed');
     for (const member of mediation.members) {
-      this.messenger.send(member.clientId, 'ptpMediation_peersConnection_start', {
-        peers: peersFor(mediation, member.clientId),
-      });
+      this.messenger.send(
+        member.clientId,
+        'ptpMediation_peersConnection_start',
+        { peers: peersFor(mediation, member.clientId) },
+        mediation.hostId,
+      );
     }
     await this.placeTimers(mediation);
   }
@@ -224,14 +234,14 @@ export class MediationService implements OnApplicationShutdown {
       if (this.timers.phaseOf(lobbyId) === 'collecting') this.timers.clear(lobbyId);
       return;
     }
-    this.askForPackets(membersNotHeardFrom(mediation));
+    this.askForPackets(mediation, membersNotHeardFrom(mediation));
   }
 
   private async succeed(mediation: Mediation): Promise<void> {
     const { lobbyId } = mediation;
     if (!(await this.end(lobbyId, 'succeeded'))) return;
     this.logger.log({ lobbyId }, 'Mediation succeeded');
-    sendToMembers(this.messenger, mediation.members, 'ptpMediation_success', {});
+    sendToMembers(this.messenger, mediation.hostId, mediation.members, 'ptpMediation_success', {});
     await this.lobbies.close(lobbyId, 'mediation succeeded');
   }
 
@@ -247,7 +257,9 @@ export class MediationService implements OnApplicationShutdown {
     await this.lobbies.unlock(lobbyId);
     const lobby = await this.lobbies.get(lobbyId);
     if (lobby)
-      sendToMembers(this.messenger, lobby.members, 'ptpMediation_aborted', { abortReason });
+      sendToMembers(this.messenger, lobby.hostId, lobby.members, 'ptpMediation_aborted', {
+        abortReason,
+      });
     return true;
   }
 
@@ -279,9 +291,9 @@ export class MediationService implements OnApplicationShutdown {
     return ended;
   }
 
-  private askForPackets(members: readonly LobbyMember[]): void {
+  private askForPackets(mediation: Mediation, members: readonly LobbyMember[]): void {
     const port = this.config.udpAdvertisedPort ?? this.udp.port;
-    sendToMembers(this.messenger, members, 'ptpMediation_send', { port });
+    sendToMembers(this.messenger, mediation.hostId, members, 'ptpMediation_send', { port });
   }
 
   /** Runs a timer's work only while its phase is still the armed one, and never throws. */

@@ -3,9 +3,20 @@ import type { Redis } from 'ioredis';
 import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
 import type { RedisKeys } from '../redis/redis-keys.js';
 
-/** A message for clients whose sockets live on another replica. */
+/** A message for clients whose sockets live on the receiving replica. */
 export interface Delivery {
   kind: 'delivery';
+  clientIds: string[];
+  method: ServerMethod;
+  payload: ServerMessages[ServerMethod];
+}
+
+/**
+ * A lobby message for the receiving replica, which holds the lobby host's socket, to send
+ * on to every recipient: so every lobby message leaves from one place, in one order.
+ */
+export interface Relay {
+  kind: 'relay';
   clientIds: string[];
   method: ServerMethod;
   payload: ServerMessages[ServerMethod];
@@ -18,12 +29,11 @@ export interface MediationChanged {
 }
 
 /** What one replica sends another. */
-export type ReplicaMessage = Delivery | MediationChanged;
-
-/** What a replica does with each kind of message it receives. */
-export type ReplicaMessageHandlers = {
-  [K in ReplicaMessage['kind']]: (message: Extract<ReplicaMessage, { kind: K }>) => void;
-};
+export type ReplicaMessage = Delivery | Relay | MediationChanged;
+export type ReplicaMessageKind = ReplicaMessage['kind'];
+type Handler<K extends ReplicaMessageKind> = (
+  message: Extract<ReplicaMessage, { kind: K }>,
+) => void;
 
 /**
  * One Redis pub/sub channel per replica. Each replica listens on its own and publishes
@@ -33,6 +43,7 @@ export type ReplicaMessageHandlers = {
 export class ReplicaChannel implements OnApplicationShutdown {
   private readonly logger = new Logger(ReplicaChannel.name);
   private readonly listening = new Set<string>();
+  private readonly handlers: { [K in ReplicaMessageKind]?: Handler<K> } = {};
 
   private constructor(
     private readonly publisher: Redis,
@@ -46,7 +57,6 @@ export class ReplicaChannel implements OnApplicationShutdown {
     subscriber: Redis,
     keys: RedisKeys,
     replicaId: string,
-    handlers: ReplicaMessageHandlers,
   ): Promise<ReplicaChannel> {
     const channel = new ReplicaChannel(publisher, subscriber, keys);
     // Its own connection: a subscribed connection can run no other command. ioredis
@@ -54,15 +64,15 @@ export class ReplicaChannel implements OnApplicationShutdown {
     subscriber.on('error', () => undefined);
     if (subscriber.status === 'wait') await subscriber.connect();
     subscriber.on('message', (from: string, message: string) => {
-      if (!channel.listening.has(from)) return;
-      try {
-        dispatch(handlers, JSON.parse(message) as ReplicaMessage);
-      } catch (error) {
-        channel.logger.error(`Dropped a message from another replica: ${(error as Error).message}`);
-      }
+      if (channel.listening.has(from)) channel.dispatch(message);
     });
     await channel.listenAs(replicaId);
     return channel;
+  }
+
+  /** What to do with each message of `kind` that reaches this replica. */
+  handle<K extends ReplicaMessageKind>(kind: K, handler: Handler<K>): void {
+    (this.handlers as Record<K, Handler<K>>)[kind] = handler;
   }
 
   /** Also receives the messages for `replicaId`: this replica's id after it was renewed. */
@@ -79,15 +89,15 @@ export class ReplicaChannel implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
-}
 
-function dispatch(handlers: ReplicaMessageHandlers, message: ReplicaMessage): void {
-  switch (message.kind) {
-    case 'delivery':
-      return handlers.delivery(message);
-    case 'mediationChanged':
-      return handlers.mediationChanged(message);
-    default:
-      throw new Error(`unknown message kind ${String((message as { kind: unknown }).kind)}`);
+  private dispatch(text: string): void {
+    try {
+      const message = JSON.parse(text) as ReplicaMessage;
+      const handler = this.handlers[message.kind] as Handler<typeof message.kind> | undefined;
+      if (!handler) throw new Error(`no handler for "${String(message.kind)}"`);
+      handler(message);
+    } catch (error) {
+      this.logger.error(`Dropped a message from another replica: ${(error as Error).message}`);
+    }
   }
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClientRecord, ClientStore } from '../clients/client-store.js';
 import type { ClientRegistry } from '../gateway/client-registry.js';
-import type { Delivery, ReplicaChannel } from './replica-channel.js';
+import type { ReplicaChannel, ReplicaMessage } from './replica-channel.js';
 import { ReplicatedMessenger } from './replicated-messenger.js';
 
 const record = (id: string, replicaId: string): ClientRecord => ({
@@ -14,7 +14,10 @@ const record = (id: string, replicaId: string): ClientRecord => ({
 
 function setUp(localIds: string[], records: ClientRecord[]) {
   const localSent: { clientIds: readonly string[]; method: string }[] = [];
-  const published: { replicaId: string; delivery: Delivery }[] = [];
+  const published: {
+    replicaId: string;
+    delivery: ReplicaMessage & { kind: 'delivery' | 'relay' };
+  }[] = [];
   const local = {
     holds: (clientId: string) => localIds.includes(clientId),
     sendMany: (clientIds: readonly string[], method: string) =>
@@ -28,10 +31,11 @@ function setUp(localIds: string[], records: ClientRecord[]) {
       ),
   } as unknown as ClientStore;
   const channel = {
-    publish: async (replicaId: string, delivery: Delivery) => {
-      published.push({ replicaId, delivery });
+    publish: async (replicaId: string, delivery: ReplicaMessage) => {
+      if (delivery.kind !== 'mediationChanged') published.push({ replicaId, delivery });
       return 1;
     },
+    handle: () => undefined,
   } as unknown as ReplicaChannel;
   return { messenger: new ReplicatedMessenger(local, clients, channel), localSent, published };
 }
@@ -63,5 +67,48 @@ describe('ReplicatedMessenger', () => {
     messenger.send('c-b1', 'ptpMediation_send', { port: 3 });
     await messenger.flushed();
     expect(published.map(({ delivery }) => delivery.payload)).toEqual([{ port: 1 }, { port: 3 }]);
+  });
+
+  it("relays a lobby's messages through the host's replica, delivering nothing here first", async () => {
+    const { messenger, localSent, published } = setUp(
+      ['c-here'],
+      [record('c-host', 'H'), record('c-b1', 'B')],
+    );
+    messenger.sendMany(
+      ['c-host', 'c-here', 'c-b1'],
+      'lobby_peerConnect',
+      { lobbyId: 'ABCDE', peerName: 'x' },
+      'c-host',
+    );
+    await messenger.flushed();
+    expect(localSent).toEqual([]);
+    expect(
+      published.map(({ replicaId, delivery }) => [replicaId, delivery.kind, delivery.clientIds]),
+    ).toEqual([['H', 'relay', ['c-host', 'c-here', 'c-b1']]]);
+  });
+
+  it('sends at once when the lobby host is here, and directly when the host has left', async () => {
+    const { messenger, localSent, published } = setUp(['c-host', 'c-here'], [record('c-b1', 'B')]);
+    messenger.sendMany(
+      ['c-host', 'c-b1'],
+      'lobby_closed',
+      { lobbyId: 'ABCDE', lobbyName: 'x' },
+      'c-host',
+    );
+    messenger.sendMany(
+      ['c-here', 'c-b1'],
+      'lobby_closed',
+      { lobbyId: 'FGHIJ', lobbyName: 'y' },
+      'c-gone',
+    );
+    await messenger.flushed();
+    expect(localSent).toEqual([
+      { clientIds: ['c-host'], method: 'lobby_closed' },
+      { clientIds: ['c-here'], method: 'lobby_closed' },
+    ]);
+    expect(published.map(({ replicaId, delivery }) => [replicaId, delivery.kind])).toEqual([
+      ['B', 'delivery'],
+      ['B', 'delivery'],
+    ]);
   });
 });

@@ -6,12 +6,14 @@ import type { ClientRegistry } from '../gateway/client-registry.js';
 import type { ReplicaChannel } from './replica-channel.js';
 
 /**
- * The {@link ClientMessenger} when replicas share a store: a client whose socket is here
- * gets the message at once; for the others the store says which replica holds the
- * socket, and the message goes there over that replica's channel.
+ * The {@link ClientMessenger} when replicas share a store. A message about a lobby
+ * whose host's socket is elsewhere is relayed to the host's replica, which sends it on:
+ * every lobby message then leaves from one replica, so all members see one order.
+ * Otherwise a client whose socket is here gets the message at once; for the others the
+ * store says which replica holds the socket, and the message goes there over its channel.
  *
- * Remote deliveries leave one at a time, in the order they were sent, so that messages
- * to a client keep their order across replicas too.
+ * Remote work leaves one item at a time, in the order it was sent, so that messages to
+ * a client keep their order across replicas too.
  */
 export class ReplicatedMessenger implements ClientMessenger {
   private readonly logger = new Logger(ReplicatedMessenger.name);
@@ -21,33 +23,74 @@ export class ReplicatedMessenger implements ClientMessenger {
     private readonly local: ClientRegistry,
     private readonly clients: ClientStore,
     private readonly channel: ReplicaChannel,
-  ) {}
+  ) {
+    channel.handle('delivery', ({ clientIds, method, payload }) =>
+      local.sendMany(clientIds, method, payload),
+    );
+    channel.handle('relay', ({ clientIds, method, payload }) =>
+      this.sendMany(clientIds, method, payload),
+    );
+  }
 
-  send<M extends ServerMethod>(clientId: string, method: M, payload: ServerMessages[M]): void {
-    this.sendMany([clientId], method, payload);
+  send<M extends ServerMethod>(
+    clientId: string,
+    method: M,
+    payload: ServerMessages[M],
+    lobbyHostId?: string,
+  ): void {
+    this.sendMany([clientId], method, payload, lobbyHostId);
   }
 
   sendMany<M extends ServerMethod>(
     clientIds: readonly string[],
     method: M,
     payload: ServerMessages[M],
+    lobbyHostId?: string,
   ): void {
+    if (lobbyHostId !== undefined && !this.local.holds(lobbyHostId)) {
+      this.enqueue(method, () => this.relay(lobbyHostId, clientIds, method, payload));
+      return;
+    }
     const here: string[] = [];
     const remote: string[] = [];
     for (const clientId of clientIds) (this.local.holds(clientId) ? here : remote).push(clientId);
     if (here.length > 0) this.local.sendMany(here, method, payload);
-    if (remote.length === 0) return;
-    this.queue = this.queue
-      .then(() => this.forward(remote, method, payload))
-      .catch((error: Error) => {
-        // The clients are unreachable (or the store is): like a closed socket, they miss it.
-        this.logger.warn(`Could not forward ${method} to another replica: ${error.message}`);
-      });
+    if (remote.length > 0) this.enqueue(method, () => this.forward(remote, method, payload));
   }
 
   /** Resolves once every remote delivery sent so far has been handed to Redis. */
   flushed(): Promise<void> {
     return this.queue;
+  }
+
+  private enqueue(method: ServerMethod, work: () => Promise<void>): void {
+    this.queue = this.queue.then(work).catch((error: Error) => {
+      // The clients are unreachable (or the store is): like a closed socket, they miss it.
+      this.logger.warn(`Could not forward ${method} to another replica: ${error.message}`);
+    });
+  }
+
+  private async relay<M extends ServerMethod>(
+    hostId: string,
+    clientIds: readonly string[],
+    method: M,
+    payload: ServerMessages[M],
+  ): Promise<void> {
+    const host = await this.clients.get(hostId);
+    if (host?.replicaId) {
+      await this.channel.publish(host.replicaId, {
+        kind: 'relay',
+        clientIds: [...clientIds],
+        method,
+        payload,
+      });
+      return;
+    }
+    // The host has left (its lobby is closing): no single place orders the lobby any more.
+    const here = clientIds.filter((clientId) => this.local.holds(clientId));
+    if (here.length > 0) this.local.sendMany(here, method, payload);
+    const remote = clientIds.filter((clientId) => !this.local.holds(clientId));
+    if (remote.length > 0) await this.forward(remote, method, payload);
   }
 
   private async forward<M extends ServerMethod>(

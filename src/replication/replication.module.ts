@@ -49,15 +49,20 @@ function replicated(config: OrionConfig): Provider[] {
       useFactory: async (
         connection: RedisConnection,
         replica: ReplicaIdentity,
-        registry: ClientRegistry,
         events: OrionEventBus,
-      ) =>
-        ReplicaChannel.open(connection.guarded, connection.redis.duplicate(), keys, replica.id, {
-          delivery: ({ clientIds, method, payload }) =>
-            registry.sendMany(clientIds, method, payload),
-          mediationChanged: ({ lobbyId }) => events.emit('mediation.changedElsewhere', { lobbyId }),
-        }),
-      inject: [RedisConnection, ReplicaIdentity, ClientRegistry, OrionEventBus],
+      ) => {
+        const channel = await ReplicaChannel.open(
+          connection.guarded,
+          connection.redis.duplicate(),
+          keys,
+          replica.id,
+        );
+        channel.handle('mediationChanged', ({ lobbyId }) =>
+          events.emit('mediation.changedElsewhere', { lobbyId }),
+        );
+        return channel;
+      },
+      inject: [RedisConnection, ReplicaIdentity, OrionEventBus],
     },
     {
       provide: CLIENT_MESSENGER,

@@ -21,6 +21,10 @@ export interface DrainReport {
  * Empties the server before it stops, so no client is dropped without being told:
  * running mediations get `ptpMediation_aborted`, then every lobby `lobby_closed`, then
  * every socket a close frame with 1001. Draining is one-way (see {@link DrainState}).
+ *
+ * Only what this process's clients take part in is ended: with replicas sharing a store,
+ * the others' lobbies carry on. A lobby hosted here closes; a mediation with a member
+ * here aborts; a member here of a lobby hosted elsewhere leaves it when its socket closes.
  */
 @Injectable()
 export class DrainService {
@@ -39,8 +43,15 @@ export class DrainService {
     if (!this.state.begin()) return undefined;
     this.logger.log('Draining: refusing new clients and lobbies');
     // Aborts first: closing a lobby ends its mediation without `ptpMediation_aborted`.
-    const mediationsAborted = await this.mediation.abortAll('server_shutdown', SHUTTING_DOWN);
-    const lobbiesClosed = await this.lobbies.closeAll('server shutting down');
+    const here = (clientId: string) => this.registry.holds(clientId);
+    const mediationsAborted = await this.mediation.abortAll(
+      'server_shutdown',
+      SHUTTING_DOWN,
+      (mediation) => mediation.members.some((member) => here(member.clientId)),
+    );
+    const lobbiesClosed = await this.lobbies.closeAll('server shutting down', (lobby) =>
+      here(lobby.hostId),
+    );
     const { closed, terminated } = await this.closeSockets();
     const report = {
       mediationsAborted,

@@ -28,6 +28,8 @@ export class RecordingMessenger implements ClientMessenger {
   ): void {
     for (const to of clientIds) this.send(to, method, payload);
   }
+
+  async flushed(): Promise<void> {}
 }
 
 /** Records every event emitted, in order. */
