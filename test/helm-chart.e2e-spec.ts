@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { IService } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -12,6 +13,7 @@ import {
   serviceLinkNames,
   validateManifest,
 } from './support/helm-manifests.js';
+import { allowedDisruptions } from './support/helm-disruptions.js';
 import { settingsOfContainer } from './support/helm-orion-settings.js';
 import { startOrion } from './support/orion-test-app.js';
 
@@ -20,6 +22,11 @@ import { startOrion } from './support/orion-test-app.js';
 
 const NODE_PORT = 30990;
 const LB_PORT = 7000;
+const HOSTNAME = 'kubernetes.io/hostname';
+const USER_TERM = {
+  topologyKey: 'topology.kubernetes.io/zone',
+  labelSelector: { matchLabels: { app: 'noisy-neighbour' } },
+};
 
 /** The value sets rendered once in beforeAll; each test reads the renders it needs. */
 const VALUE_SETS = {
@@ -55,8 +62,30 @@ const VALUE_SETS = {
   },
   redisInValues: { server: { redisUrl: 'redis://:s3cret@redis.cache:6379/0' } },
   redisSecret: { redis: { existingSecret: 'orion-redis', existingSecretKey: 'url' } },
+  redisReplicas: {
+    replicaCount: 3,
+    redis: { existingSecret: 'orion-redis', existingSecretKey: 'url' },
+  },
+  redisReplicasNodePort: {
+    replicaCount: 3,
+    server: { redisUrl: 'redis://redis.cache:6379' },
+    udp: { mode: 'NodePort', service: { nodePort: NODE_PORT } },
+  },
+  redisReplicasHostNetwork: {
+    replicaCount: 2,
+    server: { redisUrl: 'redis://redis.cache:6379' },
+    udp: { mode: 'hostNetwork' },
+    // The user's own affinity, which the chart's anti-affinity must add to, not replace.
+    affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [USER_TERM] } },
+  },
   customServer: {
-    server: { logLevel: 'debug', maxClients: 7, httpPort: 8080, shutdownGraceMs: 45_500 },
+    server: {
+      logLevel: 'debug',
+      maxClients: 7,
+      httpPort: 8080,
+      shutdownGraceMs: 45_500,
+      replicaTimeoutMs: 2500,
+    },
     service: { port: 80 },
   },
 } satisfies Record<string, Values>;
@@ -123,11 +152,19 @@ describe('helm lint and schemas', () => {
 });
 
 describe('server settings', () => {
-  it('replicaCount 2 fails to render, saying why', async () => {
+  it('replicaCount 2 without Redis fails to render, saying to set a Redis URL', async () => {
     const render = await helm.template({ replicaCount: 2 });
     expect(render.ok).toBe(false);
     expect(render.stderr).toMatch(/replicaCount/);
-    expect(render.stderr).toMatch(/memory|single|one (process|replica)|shared store/i);
+    expect(render.stderr).toContain('server.redisUrl');
+    expect(render.stderr).toContain('redis.existingSecret');
+  });
+
+  it("values.schema.json rejects a replicaTimeoutMs below the server's minimum of 500", async () => {
+    const render = await helm.template({ server: { replicaTimeoutMs: 499 } });
+    expect(render.ok).toBe(false);
+    expect(render.stderr).toMatch(/schema/i);
+    expect(render.stderr).toContain('replicaTimeoutMs');
   });
 
   it('the values file has a server entry for every Orion setting, and no other', () => {
@@ -237,16 +274,86 @@ describe('Redis', () => {
     });
   });
 
-  it('still refuses more than one replica: messages cannot cross replicas yet', async () => {
-    const render = await helm.template({ ...VALUE_SETS.redisInValues, replicaCount: 2 });
-    expect(render.ok).toBe(false);
-    expect(render.stderr).toMatch(/replicaCount/);
+  it.each(['redisInValues', 'redisSecret'] as const)(
+    'with the %s values, replicaCount 3 renders a Deployment of 3 replicas',
+    async (name) => {
+      const rendered = new RenderedChart(
+        await helm.render({ ...VALUE_SETS[name], replicaCount: 3 }),
+      );
+      expect(rendered.deployment.spec!.replicas).toBe(3);
+    },
+  );
+
+  it('the Helm chart renders a 3-replica deployment with Redis', () => {
+    const rendered = chart('redisReplicas');
+    for (const manifest of rendered.manifests) validateManifest(manifest);
+    const { spec } = rendered.deployment;
+    expect(spec!.replicas).toBe(3);
+    expect(redisUrlVariable('redisReplicas')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'orion-redis',
+      key: 'url',
+    });
+    const timeout = rendered.container.env?.find((v) => v.name === 'ORION_REPLICA_TIMEOUT_MS');
+    expect(timeout?.value).toBe(String(chartDefaults.server.replicaTimeoutMs));
+    expect(buildConfig(settingsOf('redisReplicas')).replicaTimeoutMs).toBe(10_000);
+    expect(spec!.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+    const budget = rendered.only<IPodDisruptionBudget>('PodDisruptionBudget');
+    expect(selects(budget.spec!.selector!.matchLabels, rendered.podLabels)).toBe(true);
+    expect(allowedDisruptions(budget, 3)).toBe(1);
   });
 
   it('values.schema.json rejects a Redis URL of another scheme', async () => {
     const render = await helm.template({ server: { redisUrl: 'http://redis:6379' } });
     expect(render.ok).toBe(false);
     expect(render.stderr).toMatch(/redisUrl/);
+  });
+});
+
+describe('updates and disruptions', () => {
+  const strategyOf = (name: ValueSetName) => chart(name).deployment.spec!.strategy;
+
+  it.each(['default', 'nodePort', 'hostNetwork', 'customServer'] as const)(
+    'with the %s values (no Redis), updates Recreate: the old pod stops before the new one starts',
+    (name) => {
+      // The API server refuses rollingUpdate parameters next to Recreate.
+      expect(strategyOf(name)).toEqual({ type: 'Recreate' });
+    },
+  );
+
+  it.each(['redisInValues', 'redisSecret', 'redisReplicas', 'redisReplicasNodePort'] as const)(
+    'with the %s values, updates roll one extra pod in before one is taken out',
+    (name) => {
+      expect(strategyOf(name)).toEqual({
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+      });
+    },
+  );
+
+  it('with Redis and hostNetwork, updates take a pod out first: a surge pod may find no node with the ports free', async () => {
+    expect(strategyOf('redisReplicasHostNetwork')).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
+    });
+    const single = new RenderedChart(
+      await helm.render({ ...VALUE_SETS.redisReplicasHostNetwork, replicaCount: 1 }),
+    );
+    expect(single.deployment.spec!.strategy?.rollingUpdate?.maxSurge).toBe(0);
+  });
+
+  it('by default, the PodDisruptionBudget lets a node drain evict the single pod', () => {
+    const budget = chart('default').only<IPodDisruptionBudget>('PodDisruptionBudget');
+    expect(allowedDisruptions(budget, 1)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts disruptions as Kubernetes does, so a budget that blocks drains is seen to', () => {
+    const budget = (spec: IPodDisruptionBudget['spec']) => ({ spec }) as IPodDisruptionBudget;
+    expect(allowedDisruptions(budget({ minAvailable: 1 }), 1)).toBe(0);
+    expect(allowedDisruptions(budget({ minAvailable: '50%' }), 3)).toBe(1);
+    expect(allowedDisruptions(budget({ maxUnavailable: '10%' }), 3)).toBe(1);
   });
 });
 
@@ -297,7 +404,7 @@ describe('pod security', () => {
     },
   );
 
-  it('runs one replica, with a PodDisruptionBudget selecting its pod', () => {
+  it('runs one replica by default, with a PodDisruptionBudget selecting its pod', () => {
     const rendered = chart('default');
     expect(rendered.deployment.spec!.replicas).toBe(1);
     const [budget] = rendered.disruptionBudgets;
@@ -364,6 +471,40 @@ describe('services', () => {
     expect(render.ok).toBe(false);
     expect(render.stderr).toMatch(/nodePort/);
   });
+
+  it.each([
+    ['redisReplicas', 'LoadBalancer'],
+    ['redisReplicasNodePort', 'NodePort'],
+  ] as const)(
+    'with the %s values (several replicas), the %s UDP Service still keeps client addresses (externalTrafficPolicy Local)',
+    (name, type) => {
+      const rendered = chart(name);
+      expect(rendered.udpServices).toHaveLength(1);
+      const { service } = udpServicePort(rendered);
+      expect(service.spec!.type).toBe(type);
+      expect(service.spec!.externalTrafficPolicy).toBe('Local');
+    },
+  );
+
+  it("with hostNetwork and several replicas, requires each pod on a node of its own, keeping the user's affinity", async () => {
+    const withUserAffinity = chart('redisReplicasHostNetwork');
+    const { affinity: _userAffinity, ...withoutAffinity } = VALUE_SETS.redisReplicasHostNetwork;
+    const alone = new RenderedChart(await helm.render(withoutAffinity));
+    for (const rendered of [withUserAffinity, alone]) {
+      expect(rendered.podSpec.hostNetwork).toBe(true);
+      const own = requiredAntiAffinity(rendered).filter((term) => term.topologyKey === HOSTNAME);
+      expect(own).toHaveLength(1);
+      expect(selects(own[0].labelSelector?.matchLabels, rendered.podLabels)).toBe(true);
+    }
+    expect(requiredAntiAffinity(withUserAffinity)).toContainEqual(USER_TERM);
+  });
+
+  it.each(['default', 'hostNetwork', 'redisReplicas', 'redisReplicasNodePort'] as const)(
+    'with the %s values (one pod, or not on the node network), adds no anti-affinity of its own',
+    (name) => {
+      expect(chart(name).podSpec.affinity).toBeUndefined();
+    },
+  );
 
   it('runs on the node network in hostNetwork mode, without a UDP Service, resolving cluster names', () => {
     const rendered = chart('hostNetwork');
@@ -482,6 +623,11 @@ describe('optional objects', () => {
     for (const rule of metrics) expect(rule.from).toBe('restricted');
   });
 });
+
+function requiredAntiAffinity(rendered: RenderedChart) {
+  const anti = rendered.podSpec.affinity?.podAntiAffinity;
+  return anti?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+}
 
 function sortPorts<T extends { containerPort?: number; protocol?: string }>(ports: T[]): T[] {
   return [...ports].sort((a, b) =>

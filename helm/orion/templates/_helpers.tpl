@@ -94,8 +94,8 @@ the server's own drain (shutdownGraceMs), or clients lose the goodbye messages.
 
 {{/* Combinations the schema cannot express; each fails rendering with the reason. */}}
 {{- define "orion.validate" -}}
-{{- if gt (.Values.replicaCount | int64) 1 }}
-{{- fail (printf "replicaCount is %d, but Orion keeps lobbies and mediations in process memory: every client of a lobby must reach the same process, so it runs as exactly one replica until a shared store exists. Set replicaCount to 1 (or 0 to stop it)." (.Values.replicaCount | int64)) }}
+{{- if and (gt (.Values.replicaCount | int64) 1) (not (include "orion.redisSecretName" .)) }}
+{{- fail (printf "replicaCount is %d, but without Redis Orion keeps lobbies and mediations in process memory, where other replicas cannot see them. Set server.redisUrl or redis.existingSecret to run more than one replica, or set replicaCount to 1 (0 stops it)." (.Values.replicaCount | int64)) }}
 {{- end }}
 {{- $udp := .Values.udp }}
 {{- if and (eq $udp.mode "NodePort") (kindIs "invalid" $udp.service.nodePort) }}
@@ -127,4 +127,48 @@ empty when state stays in memory.
 {{- else if .Values.server.redisUrl -}}
 {{- printf "%s-redis" (include "orion.fullname" .) -}}
 {{- end -}}
+{{- end }}
+
+{{/*
+How pods are replaced on an update. Without Redis one process holds all state, so the old pod
+drains and stops before the new one starts (Recreate): clients never meet two servers that
+each know half of the lobbies. With Redis every replica sees the shared state, so pods are
+replaced one at a time and the others keep serving; a draining pod's clients reconnect to
+them. With hostNetwork a surge pod would need a node whose ports are free, which may not
+exist, so there the old pod goes first.
+*/}}
+{{- define "orion.strategy" -}}
+{{- if not (include "orion.redisSecretName" .) }}
+type: Recreate
+{{- else if eq .Values.udp.mode "hostNetwork" }}
+type: RollingUpdate
+rollingUpdate:
+  maxSurge: 0
+  maxUnavailable: 1
+{{- else }}
+type: RollingUpdate
+rollingUpdate:
+  maxSurge: 1
+  maxUnavailable: 0
+{{- end }}
+{{- end }}
+
+{{/*
+The pod's affinity: the values' own, plus, with hostNetwork and several replicas, a required
+anti-affinity on the node name. Each pod binds the node's HTTP and UDP ports, so two cannot
+share a node. The hostPorts alone already keep the scheduler from pairing them; the rule says
+it outright, so a pod left Pending for want of nodes names the reason.
+*/}}
+{{- define "orion.affinity" -}}
+{{- $affinity := deepCopy (.Values.affinity | default dict) }}
+{{- if and (eq .Values.udp.mode "hostNetwork") (gt (.Values.replicaCount | int64) 1) }}
+{{- $term := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (include "orion.selectorLabels" . | fromYaml)) }}
+{{- $anti := get $affinity "podAntiAffinity" | default dict }}
+{{- $required := get $anti "requiredDuringSchedulingIgnoredDuringExecution" | default list }}
+{{- $_ := set $anti "requiredDuringSchedulingIgnoredDuringExecution" (append $required $term) }}
+{{- $_ := set $affinity "podAntiAffinity" $anti }}
+{{- end }}
+{{- with $affinity }}
+{{- toYaml . }}
+{{- end }}
 {{- end }}
