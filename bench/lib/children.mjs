@@ -109,7 +109,8 @@ async function startOnFreePorts({
 
 /**
  * Runs the load generator pinned to `core` with `config`, answering its marks with
- * `onMark(name)` before acknowledging; resolves with its result.
+ * `onMark(name, generatorPid)` (awaited when it returns a promise) before acknowledging;
+ * resolves with its result. A failing `onMark` stops the generator and rejects.
  */
 export function runGenerator({ cwd, entry, core, config, onMark, timeoutMs }) {
   const child = spawnPinned(core, [entry, JSON.stringify(config)], {
@@ -125,8 +126,16 @@ export function runGenerator({ cwd, entry, core, config, onMark, timeoutMs }) {
     }, timeoutMs);
     child.on('message', (message) => {
       if (message.type === 'mark') {
-        onMark(message.name, child.pid);
-        child.send({ type: 'ack', name: message.name });
+        const { name } = message;
+        Promise.resolve()
+          .then(() => onMark(name, child.pid))
+          .then(
+            () => child.connected && child.send({ type: 'ack', name }),
+            (error) => {
+              failure = `sampling at mark ${name} failed: ${error.message}`;
+              child.kill('SIGKILL');
+            },
+          );
       } else if (message.type === 'result') result = message.result;
       else if (message.type === 'error') failure = message.message;
     });

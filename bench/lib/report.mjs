@@ -1,28 +1,36 @@
 /**
- * Builds the result rows (baseline, Orion, ratio, target) and renders them as a text
- * table for the terminal and a Markdown table for BENCHMARKS.md.
+ * Builds the result rows (two runs side by side, their ratio, the target) and renders them
+ * as a text table for the terminal and a Markdown table for BENCHMARKS.md.
  */
-export function buildRows(scenarios, runs) {
+
+/** Which two runs of each scenario a table compares (their ids in `runs`), and the headings. */
+export const VERSUS_BASELINE = {
+  left: 'baseline',
+  right: 'orion',
+  headings: ['Baseline', 'Orion', 'Orion/base'],
+};
+
+export function buildRows(scenarios, runs, columns = VERSUS_BASELINE) {
   const rows = [];
   for (const scenario of scenarios) {
     let title = '';
     for (const row of scenario.rows) {
       title = row.scenario ?? title;
       const run = runs[scenario.id] ?? {};
-      const baseline = run.baseline?.figures?.[row.key];
-      const orion = run.orion?.figures?.[row.key];
-      const ratio = row.noRatio ? undefined : orion / baseline;
+      const left = run[columns.left]?.figures?.[row.key];
+      const right = run[columns.right]?.figures?.[row.key];
+      const ratio = row.noRatio ? undefined : right / left;
       rows.push({
         scenario: row.scenario ?? '',
         title,
         figure: row.label,
-        baseline,
-        orion,
+        [columns.left]: left,
+        [columns.right]: right,
         ratio,
         digits: row.digits ?? 2,
         target: row.target && describeTarget(row.target),
-        met: row.target && meets(row.target, { orion, ratio }),
-        error: run.baseline?.error || run.orion?.error ? 'error' : undefined,
+        met: row.target && meets(row.target, { orion: right, ratio }),
+        error: run[columns.left]?.error || run[columns.right]?.error ? 'error' : undefined,
       });
     }
   }
@@ -41,7 +49,7 @@ function meets(target, { orion, ratio }) {
   return target.kind === 'orionMax' ? orion <= target.max : orion >= target.min;
 }
 
-function cells(row) {
+function cells(row, columns) {
   const number = (value) =>
     Number.isFinite(value)
       ? value.toLocaleString('en-US', {
@@ -55,23 +63,29 @@ function cells(row) {
   return [
     row.scenario,
     row.figure,
-    number(row.baseline),
-    number(row.orion),
+    number(row[columns.left]),
+    number(row[columns.right]),
     Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}x` : '',
     row.target ?? '',
     verdict,
   ];
 }
 
-const HEADER = ['Scenario', 'Figure', 'Baseline', 'Orion', 'Orion/base', 'Target', 'Result'];
-const RIGHT = [false, false, true, true, true, false, false];
+/** The header, the right-aligned columns, and each row's cells; Target and Result only if used. */
+function layout(rows, columns) {
+  const width = rows.some((row) => row.target) ? 7 : 5;
+  const header = ['Scenario', 'Figure', ...columns.headings, 'Target', 'Result'].slice(0, width);
+  const right = [false, false, true, true, true, false, false].slice(0, width);
+  return { header, right, body: rows.map((row) => cells(row, columns).slice(0, width)) };
+}
 
-export function textTable(rows) {
-  const lines = [HEADER, ...rows.map(cells)];
-  const widths = HEADER.map((_, i) => Math.max(...lines.map((line) => line[i].length)));
+export function textTable(rows, columns = VERSUS_BASELINE) {
+  const { header, right, body } = layout(rows, columns);
+  const lines = [header, ...body];
+  const widths = header.map((_, i) => Math.max(...lines.map((line) => line[i].length)));
   const format = (line) =>
     line
-      .map((cell, i) => (RIGHT[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
   return [
@@ -81,8 +95,9 @@ export function textTable(rows) {
   ].join('\n');
 }
 
-export function markdownTable(rows) {
+export function markdownTable(rows, columns = VERSUS_BASELINE) {
+  const { header, right, body } = layout(rows, columns);
   const line = (cellsOfRow) => `| ${cellsOfRow.join(' | ')} |`;
-  const align = RIGHT.map((right) => (right ? '---:' : '---'));
-  return [line(HEADER), line(align), ...rows.map((row) => line(cells(row)))].join('\n');
+  const align = right.map((isRight) => (isRight ? '---:' : '---'));
+  return [line(header), line(align), ...body.map(line)].join('\n');
 }
