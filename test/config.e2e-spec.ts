@@ -67,6 +67,7 @@ describe('configuration: flags, then ORION_* environment variables, then default
       'ORION_PTPM_CONNECT_TIMEOUT_MS',
       'ORION_REDIS_URL',
       'ORION_REDIS_KEY_PREFIX',
+      'ORION_REPLICA_TIMEOUT_MS',
       'ORION_MAX_FRAME_BYTES',
       'ORION_MAX_BODY_BYTES',
       'ORION_MAX_DATAGRAM_BYTES',
