@@ -1,0 +1,91 @@
+import { OrionClient } from '../sdk/index.js';
+import { Deadline } from './deadline.js';
+
+export interface LobbyFlowOptions {
+  url: string;
+  /** Which flow this is, for the lobby's name. */
+  index: number;
+  /** Clients in the lobby, the host included. */
+  members: number;
+  timeoutMs: number;
+}
+
+/** The step a flow was at when it failed, so that failures can be grouped by it. */
+export type FlowStage = 'connect' | 'host' | 'join' | 'chat' | 'mediate';
+
+export class FlowFailure extends Error {
+  constructor(
+    readonly stage: FlowStage,
+    override readonly cause: Error,
+  ) {
+    super(`${stage}: ${cause.message}`);
+  }
+}
+
+/**
+ * One whole lobby, as players would go through it: connect everyone, host, join, one
+ * chat line each (every client must hear every line), mediate to success. Bounded by
+ * `timeoutMs`; every client and socket is closed at the end, whatever happened.
+ */
+export async function runLobbyFlow(options: LobbyFlowOptions): Promise<void> {
+  const deadline = new Deadline(options.timeoutMs);
+  const clients: OrionClient[] = [];
+  let stage: FlowStage = 'connect';
+  try {
+    for (let i = 0; i < options.members; i++) {
+      clients.push(
+        await OrionClient.connect({
+          url: options.url,
+          connectTimeoutMs: deadline.leftMs(),
+          requestTimeoutMs: deadline.leftMs(),
+        }),
+      );
+    }
+    const [host, ...members] = clients;
+
+    stage = 'host';
+    const { lobbyId } = await host.host({
+      hostName: 'Host',
+      lobbyName: `simulate ${options.index}`,
+      isPublic: false,
+      maxMembers: options.members,
+    });
+
+    stage = 'join';
+    for (const [i, member] of members.entries()) await member.join(lobbyId, `Member ${i + 1}`);
+
+    stage = 'chat';
+    for (const client of clients) client.chat('hello from the simulator');
+    await deadline.race(
+      Promise.all(clients.map((client) => hearLines(client, options.members, deadline))),
+      'chat lines',
+    );
+
+    stage = 'mediate';
+    const mediations = clients.map((client) =>
+      client.mediate({ punchTimeoutMs: deadline.leftMs() }),
+    );
+    // If the start fails, closing the clients below rejects these; that is expected.
+    for (const mediation of mediations) mediation.catch(() => undefined);
+    await host.startMediation();
+    await deadline.race(Promise.all(mediations), 'ptpMediation_success');
+  } catch (error) {
+    throw new FlowFailure(stage, error as Error);
+  } finally {
+    await Promise.all(clients.map((client) => closeClient(client)));
+  }
+}
+
+async function hearLines(client: OrionClient, count: number, deadline: Deadline): Promise<void> {
+  for (let i = 0; i < count; i++) await client.next('lobby_messaging_received', deadline.leftMs());
+}
+
+/** Closes the WebSocket and the UDP socket, whether or not a mediation handed it over. */
+async function closeClient(client: OrionClient): Promise<void> {
+  await client.close();
+  try {
+    client.socket.close();
+  } catch {
+    // Already closed.
+  }
+}
