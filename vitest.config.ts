@@ -35,6 +35,9 @@ const redisProjects = redisUrl
             'test/redis-outage.e2e-spec.ts',
             'test/replicas.e2e-spec.ts',
             'test/replica-processes.e2e-spec.ts',
+            // Network namespaces with their own in-memory Orion; the Godot client against its own.
+            'test/nat-lab.e2e-spec.ts',
+            'test/godot.e2e-spec.ts',
           ],
           env: { ORION_TEST_REDIS_URL: redisUrl },
           globalSetup: ['test/support/redis-global-teardown.ts'],
