@@ -1,0 +1,300 @@
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isPunchDatagram, OrionClient } from '../src/sdk/index.js';
+import { encodePunchHello } from '../src/sdk/punch-frames.js';
+import {
+  GodotHome,
+  GodotProcess,
+  godotProject,
+  godotUnavailableReason,
+  type GodotEvent,
+} from './support/godot-process.js';
+import {
+  freeTcpPort,
+  freeUdpPort,
+  spawnOrion,
+  type OrionProcess,
+} from './support/orion-process.js';
+import { failIfRequired } from './support/required-labs.js';
+
+/**
+ * The Godot 3 reference client (clients/godot) against a real `node dist/main.js`: its scripts
+ * parse, its pure parts match the protocol's examples, the example screen works, and three
+ * headless Godot players (or Godot and the TypeScript SDK) go from lobby to punched UDP.
+ */
+const unavailable = godotUnavailableReason();
+if (unavailable) console.warn(`Godot client tests skipped: ${unavailable}.`);
+failIfRequired('The Godot client test', unavailable);
+
+const SERVER_TIMERS = [
+  '--ptpmConnectRequestIntervalMs=100',
+  '--ptpmServerConnectTimeoutMs=5000',
+  '--ptpmConnectTimeoutMs=5000',
+];
+/** Each Godot player gives up on its own after this; the test waits a little longer. */
+const PLAYER_TIMEOUT_MS = 20_000;
+const EXIT_WAIT_MS = PLAYER_TIMEOUT_MS + 5_000;
+const PUNCH_TIMEOUT_MS = 3_000;
+/** Orion's tokens are 43 URL-safe characters; no client output may contain one. */
+const TOKEN_LIKE = /[A-Za-z0-9_-]{43}/;
+
+describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Orion', () => {
+  let orion: OrionProcess;
+  let url = '';
+  let serverUdpPort = 0;
+  let home: GodotHome;
+  const running: GodotProcess[] = [];
+
+  beforeAll(async () => {
+    home = new GodotHome();
+    orion = spawnOrion([
+      '--host',
+      '127.0.0.1',
+      '--httpPort',
+      '0',
+      '--udpPort',
+      '0',
+      ...SERVER_TIMERS,
+    ]);
+    const ready = await orion.ready();
+    url = `http://127.0.0.1:${ready.httpPort}`;
+    serverUdpPort = ready.udpPort;
+  });
+
+  afterEach(async () => {
+    // Whatever the outcome, no Godot outlives its test.
+    await Promise.all(running.splice(0).map((godot) => godot.kill()));
+  });
+
+  afterAll(async () => {
+    if (orion?.running) orion.child.kill('SIGKILL');
+    await orion?.exited;
+    home?.remove();
+  });
+
+  function godotScript(label: string, script: string, args: Record<string, string | number> = {}) {
+    const godot = GodotProcess.script(label, home, script, args);
+    running.push(godot);
+    return godot;
+  }
+
+  /** Waits for the exit and fails with everything the script reported unless it exited 0. */
+  async function expectSuccess(godot: GodotProcess): Promise<void> {
+    const code = await godot.exit(EXIT_WAIT_MS);
+    expect(code, `${godot.label} exited ${code}. ${godot.describe()}`).toBe(0);
+    expect(godot.stdout + godot.stderr, `${godot.label} printed something token-like`).not.toMatch(
+      TOKEN_LIKE,
+    );
+    expect(godot.stderr, `${godot.label} logged a script error`).not.toMatch(/SCRIPT ERROR/);
+  }
+
+  const only = (godot: GodotProcess, name: string): GodotEvent => {
+    const events = godot.eventsOf(name);
+    expect(events, `${godot.label}: exactly one "${name}". ${godot.describe()}`).toHaveLength(1);
+    return events[0];
+  };
+  const byName = (peers: unknown) =>
+    [...(peers as { name: string }[])].sort((a, b) => a.name.localeCompare(b.name));
+
+  it('parses every addon, example and test script, and runs the example scene for a frame without errors', async () => {
+    const scripts = gdScriptsUnder(godotProject);
+    expect(scripts.length).toBeGreaterThanOrEqual(10);
+    for (const script of scripts) {
+      const check = GodotProcess.start(script, home, ['-s', `res://${script}`, '--check-only']);
+      running.push(check);
+      expect(await check.exit(10_000), `${script} does not parse. ${check.describe()}`).toBe(0);
+    }
+    const scene = GodotProcess.start('example scene', home, ['--quit']);
+    running.push(scene);
+    expect(await scene.exit(10_000), scene.describe()).toBe(0);
+    expect(scene.stderr, 'the example scene logged errors').not.toMatch(/ERROR/);
+  }, 60_000);
+
+  it('encodes and decodes frames and punch hellos exactly as docs/protocol.md and the SDK do', async () => {
+    const check = godotScript('codec', 'codec_check.gd', {
+      'sdk-hello': encodePunchHello({ name: 'Bob', ack: false }).toString('utf8'),
+      'sdk-ack': encodePunchHello({ name: 'Ann', ack: true }).toString('utf8'),
+    });
+    await expectSuccess(check);
+    expect(only(check, 'codec_checks')).toMatchObject({ failures: 0 });
+  });
+
+  it('hole punching on real loopback sockets: acks, early hellos, game datagrams passed on, retries and punch_failed', async () => {
+    const check = godotScript('puncher', 'puncher_check.gd');
+    await expectSuccess(check);
+    expect(only(check, 'puncher_checks')).toMatchObject({ failures: 0, checks: 8 });
+  });
+
+  it('the example lobby screen connects, hosts and chats when its buttons are pressed', async () => {
+    const example = godotScript('example', 'example_smoke.gd', { url });
+    await expectSuccess(example);
+    expect(example.eventsOf('step').map((step) => step.pressed)).toEqual([
+      'Rows/Server/Connect',
+      'Rows/Actions/Host',
+      'Rows/Say/Send',
+    ]);
+  });
+
+  it('reports connection_failed and request_failed (status 0) when nothing listens at the address', async () => {
+    const deadUrl = `http://127.0.0.1:${await freeTcpPort()}`;
+    const check = godotScript('unreachable', 'unreachable_check.gd', { url: deadUrl });
+    await expectSuccess(check);
+    expect(only(check, 'connection_failed').url).toBe(deadUrl);
+    expect(only(check, 'request_failed')).toMatchObject({ status: 0, request: 'GET /lobbies' });
+  });
+
+  it('three Godot players host, join, chat, mediate, punch each other on loopback and exchange game datagrams', async () => {
+    const ports: Record<string, number> = {};
+    for (const name of ['Host', 'Ann', 'Bob']) ports[name] = await freeUdpPort();
+    const common = {
+      url,
+      roster: 'Host,Ann,Bob',
+      'timeout-ms': PLAYER_TIMEOUT_MS,
+      'punch-timeout-ms': PUNCH_TIMEOUT_MS,
+    };
+    const host = godotScript('Host', 'party_host.gd', {
+      ...common,
+      name: 'Host',
+      'udp-port': ports.Host,
+    });
+    // The lobby id reaches the members the way a game would pass it on: out of band.
+    const { lobbyId } = await host.waitFor('hosted', 10_000);
+    expect(lobbyId).toMatch(/^[A-Z0-9]{5}$/);
+    const members = ['Ann', 'Bob'].map((name) =>
+      godotScript(name, 'party_member.gd', {
+        ...common,
+        name,
+        'udp-port': ports[name],
+        lobby: lobbyId as string,
+      }),
+    );
+    const players = [host, ...members];
+    await Promise.all(players.map(expectSuccess));
+
+    const endpoint = (name: string) => ({ name, ip: '127.0.0.1', port: ports[name] });
+    expect(only(host, 'lobby_list').lobbies).toContainEqual({
+      id: lobbyId,
+      name: 'Godot Night',
+      currentMembers: 1,
+      maxMembers: 3,
+    });
+    expect(only(host, 'request_failed')).toMatchObject({
+      status: 409,
+      errors: [expect.stringContaining('already in a lobby')],
+      request: `POST /lobbies/${lobbyId}/join`,
+    });
+    expect(
+      host
+        .eventsOf('peer_joined')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['Ann', 'Bob']);
+    for (const member of members) {
+      expect(only(member, 'lobby_joined').info).toMatchObject({
+        lobbyId,
+        lobbyName: 'Godot Night',
+        host: 'Host',
+        lobbyMembers: expect.arrayContaining(['Host', member.label]),
+      });
+    }
+
+    // Every player saw all three lines, in the one order Orion gives the lobby.
+    const chatOf = (player: GodotProcess) =>
+      player.eventsOf('chat').map(({ sender, text }) => `${sender}: ${text}`);
+    expect([...chatOf(host)].sort()).toEqual([
+      'Ann: hello from Ann',
+      'Bob: hello from Bob',
+      'Host: hello from Host',
+    ]);
+    for (const member of members) expect(chatOf(member)).toEqual(chatOf(host));
+
+    for (const player of players) {
+      expect(only(player, 'registered').udpPort).toBe(ports[player.label]);
+      expect(only(player, 'mediation_started').serverUdpPort).toBe(serverUdpPort);
+      expect(only(player, 'lobby_closed')).toMatchObject({ lobbyId, lobbyName: 'Godot Night' });
+      expect(only(player, 'connection_closed').code).toBe(1000);
+      only(player, 'done');
+    }
+
+    // The host is given every member, a member the host: at the ports they really use.
+    const hostPeers = [endpoint('Ann'), endpoint('Bob')];
+    expect(byName(only(host, 'peers_received').peers)).toEqual(hostPeers);
+    expect(byName(only(host, 'punched').peers)).toEqual(hostPeers);
+    expect(byName(only(host, 'mediation_succeeded').peers)).toEqual(hostPeers);
+    for (const member of members) {
+      expect(only(member, 'peers_received').peers).toEqual([endpoint('Host')]);
+      expect(only(member, 'punched').peers).toEqual([endpoint('Host')]);
+      expect(only(member, 'mediation_succeeded').peers).toEqual([endpoint('Host')]);
+    }
+
+    // One game datagram each way between the host and each member, over the punched sockets.
+    const datagramsOf = (player: GodotProcess) =>
+      player
+        .eventsOf('game_datagram')
+        .map(({ text, ip, port }) => ({ text, ip, port }))
+        .sort((a, b) => `${a.text}`.localeCompare(`${b.text}`));
+    expect(datagramsOf(host)).toEqual([
+      { text: 'game from Ann to Host', ip: '127.0.0.1', port: ports.Ann },
+      { text: 'game from Bob to Host', ip: '127.0.0.1', port: ports.Bob },
+    ]);
+    for (const member of members) {
+      expect(datagramsOf(member)).toEqual([
+        { text: `game from Host to ${member.label}`, ip: '127.0.0.1', port: ports.Host },
+      ]);
+    }
+  }, 40_000);
+
+  it('a Godot host and a TypeScript SDK member punch each other with the same hello handshake', async () => {
+    const hostPort = await freeUdpPort();
+    const host = godotScript('Host', 'party_host.gd', {
+      url,
+      roster: 'Host,Sdk',
+      name: 'Host',
+      'udp-port': hostPort,
+      'timeout-ms': PLAYER_TIMEOUT_MS,
+      'punch-timeout-ms': PUNCH_TIMEOUT_MS,
+    });
+    const { lobbyId } = await host.waitFor('hosted', 10_000);
+    const sdk = await OrionClient.connect({ url, localAddress: '127.0.0.1' });
+    try {
+      const sdkPort = sdk.socket.address().port;
+      const gameDatagram = new Promise<{ text: string; port: number }>((resolve) =>
+        sdk.socket.on('message', (data, remote) => {
+          if (!isPunchDatagram(data)) resolve({ text: data.toString(), port: remote.port });
+        }),
+      );
+      await sdk.join(lobbyId as string, 'Sdk');
+      sdk.chat('hello from Sdk');
+      const { socket, peers } = await sdk.mediate({ punchTimeoutMs: PUNCH_TIMEOUT_MS });
+      expect(peers).toEqual([{ name: 'Host', ip: '127.0.0.1', port: hostPort }]);
+      socket.send('game from Sdk to Host', hostPort, '127.0.0.1');
+      expect(await gameDatagram).toEqual({ text: 'game from Host to Sdk', port: hostPort });
+      await expectSuccess(host);
+      expect(only(host, 'punched').peers).toEqual([
+        { name: 'Sdk', ip: '127.0.0.1', port: sdkPort },
+      ]);
+      expect(only(host, 'game_datagram')).toMatchObject({
+        text: 'game from Sdk to Host',
+        port: sdkPort,
+      });
+    } finally {
+      await sdk.close();
+      // After a successful mediate() the socket is ours to close; otherwise close() did.
+      try {
+        sdk.socket.close();
+      } catch {
+        // Already closed.
+      }
+    }
+  }, 40_000);
+});
+
+/** Every .gd file of the Godot project, as a path relative to it. */
+function gdScriptsUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.gd'))
+    .map((entry) => relative(godotProject, join(entry.parentPath, entry.name)))
+    .filter((path) => !path.startsWith('.'))
+    .sort();
+}
