@@ -88,7 +88,11 @@ describe('churn', () => {
       await churnAndCheck(started, new SeededRandom(seed), contextFor);
     } catch (error) {
       // Timing differs between runs, but the plan of flows replays from the seed.
-      if (error instanceof Error) error.message = `[CHURN_SEED=${seed}] ${error.message}`;
+      // The server's own error lines say why, e.g. what stands behind a 500.
+      const serverErrors = errorRecords(started).map((record) => JSON.stringify(record));
+      if (error instanceof Error) {
+        error.message = `[CHURN_SEED=${seed}] ${error.message}\nserver errors:\n${serverErrors.join('\n')}`;
+      }
       throw error;
     }
   }, 180_000);

@@ -365,6 +365,18 @@ describe('LobbiesService', () => {
       expect(await lobbies.lobbyIdOf('c-ann')).toBeUndefined();
     });
 
+    it('tells the lobby once when two clean-ups of the same client race', async () => {
+      const lobbyId = await lobbyWith(['c-ann', 'c-bob']);
+
+      await Promise.all([
+        lobbies.onClientDisconnected({ clientId: 'c-ann' }),
+        lobbies.onClientDisconnected({ clientId: 'c-ann' }),
+      ]);
+
+      expect(recipients('lobby_peerDisconnect')).toEqual(['c-host', 'c-bob']);
+      expect(events.emitted.map((e) => e.event)).toEqual(['lobby.memberLeft']);
+    });
+
     it('does nothing for a client in no lobby', async () => {
       await lobbyWith(['c-ann']);
 

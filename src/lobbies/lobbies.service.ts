@@ -167,11 +167,20 @@ export class LobbiesService {
       await this.close(lobby.id, `host ${clientId} left`, clientId);
       return;
     }
-    const leaving = memberOf(lobby, clientId)!;
-    const remaining = await this.store.update(lobby.id, (current) => ({
-      ...current,
-      members: current.members.filter((member) => member.clientId !== clientId),
-    }));
+    // Two clean-ups of one client (its socket's close and a join's refuseIfGone) may
+    // race: only the one that removes the member goes on to tell the lobby.
+    const leaving = memberOf(lobby, clientId);
+    if (!leaving) return;
+    const alreadyGone = new Error('already left');
+    const remaining = await this.store
+      .update(lobby.id, (current) => {
+        if (!memberOf(current, clientId)) throw alreadyGone;
+        return { ...current, members: current.members.filter((m) => m.clientId !== clientId) };
+      })
+      .catch((error: unknown) => {
+        if (error === alreadyGone) return undefined;
+        throw error;
+      });
     if (!remaining) return;
     this.logger.debug({ lobbyId: lobby.id, clientId }, 'Client left lobby');
     sendToMembers(this.messenger, remaining.hostId, remaining.members, 'lobby_peerDisconnect', {
