@@ -366,7 +366,7 @@ describe('LobbiesService', () => {
     });
 
     it('tells the lobby once when two clean-ups of the same client race', async () => {
-      const lobbyId = await lobbyWith(['c-ann', 'c-bob']);
+      await lobbyWith(['c-ann', 'c-bob']);
 
       await Promise.all([
         lobbies.onClientDisconnected({ clientId: 'c-ann' }),
