@@ -6,6 +6,7 @@ import { ClientPool, createLobby, joinLobby, startMediation } from './support/ht
 import {
   freeTcpPort,
   freeUdpPort,
+  LOOPBACK_ANY_PORTS,
   mainJs,
   READY_LINE,
   runToExitWithEnv,
@@ -142,9 +143,8 @@ describe('configuration: flags, then ORION_* environment variables, then default
 
   it('--logFormat pretty and --metricsPort take effect as flags', async () => {
     const metricsPort = await freeTcpPort();
-    const flags = ['--host', '127.0.0.1', '--httpPort', '0', '--udpPort', '0'];
     const logAndMetrics = ['--logFormat', 'pretty', '--metricsPort', String(metricsPort)];
-    const server = orion([...flags, ...logAndMetrics], {});
+    const server = orion([...LOOPBACK_ANY_PORTS, ...logAndMetrics], {});
     const { httpPort } = await server.ready();
     expect(stripAnsi(server.stdout)).toMatch(/INFO \(\d+\): Orion is serving/);
     expect(server.stdout).not.toContain('"level":30');

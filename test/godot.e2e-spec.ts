@@ -13,6 +13,7 @@ import {
 import {
   freeTcpPort,
   freeUdpPort,
+  LOOPBACK_ANY_PORTS,
   spawnOrion,
   type OrionProcess,
 } from './support/orion-process.js';
@@ -48,15 +49,7 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
 
   beforeAll(async () => {
     home = new GodotHome();
-    orion = spawnOrion([
-      '--host',
-      '127.0.0.1',
-      '--httpPort',
-      '0',
-      '--udpPort',
-      '0',
-      ...SERVER_TIMERS,
-    ]);
+    orion = spawnOrion([...LOOPBACK_ANY_PORTS, ...SERVER_TIMERS]);
     const ready = await orion.ready();
     url = `http://127.0.0.1:${ready.httpPort}`;
     serverUdpPort = ready.udpPort;

@@ -15,7 +15,12 @@ import {
   postStart,
   startMediation,
 } from './support/http-flows.js';
-import { mainJs, spawnOrion, type OrionProcess } from './support/orion-process.js';
+import {
+  LOOPBACK_ANY_PORTS,
+  mainJs,
+  spawnOrion,
+  type OrionProcess,
+} from './support/orion-process.js';
 import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
 
 const TOO_LARGE = 'The request body is too large.';
@@ -362,12 +367,7 @@ describe('HTTP limit flags on the built binary', () => {
 
   it('--httpRateLimit, --trustProxy and --maxBodyBytes take effect', async () => {
     server = spawnOrion([
-      '--host',
-      '127.0.0.1',
-      '--httpPort',
-      '0',
-      '--udpPort',
-      '0',
+      ...LOOPBACK_ANY_PORTS,
       '--httpRateLimit',
       '2',
       '--trustProxy',

@@ -63,6 +63,9 @@ export class OrionProcess {
   }
 }
 
+/** Flags for a server on loopback with ports the OS picks (read them from the ready line). */
+export const LOOPBACK_ANY_PORTS = ['--host', '127.0.0.1', '--httpPort', '0', '--udpPort', '0'];
+
 /** Starts the built server; `env` is added to (or, with undefined, removed from) the environment. */
 export function spawnOrion(
   args: string[],

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientRecord } from '../../src/clients/client-store.js';
 import { RedisKeys } from '../../src/redis/redis-keys.js';
 import type { OrionAddress } from './orion-test-app.js';
-import { spawnOrion, type OrionProcess } from './orion-process.js';
+import { LOOPBACK_ANY_PORTS, spawnOrion, type OrionProcess } from './orion-process.js';
 
 /** One `node dist/main.js` of a group sharing one Redis and one key prefix. */
 export interface ReplicaProcess extends OrionAddress {
@@ -29,10 +29,10 @@ export class ReplicaGroup {
 
   async start(...names: string[]): Promise<ReplicaProcess[]> {
     const started = names.map((name) => {
-      const process = spawnOrion(
-        ['--host', '127.0.0.1', '--httpPort', '0', '--udpPort', '0', ...this.args],
-        { ORION_REDIS_URL: this.redisUrl, ORION_REDIS_KEY_PREFIX: this.keys.prefix },
-      );
+      const process = spawnOrion([...LOOPBACK_ANY_PORTS, ...this.args], {
+        ORION_REDIS_URL: this.redisUrl,
+        ORION_REDIS_KEY_PREFIX: this.keys.prefix,
+      });
       return { name, process };
     });
     for (const { name, process } of started) {
