@@ -58,9 +58,7 @@ export async function playParty(
   }
   const everyone = [host, ...members];
   // The peers bound themselves with runTimeoutMs; the extra second only covers process exit.
-  const codes = await Promise.all(
-    everyone.map((p) => p.peer.exitCode(timing.runTimeoutMs + 1_000)),
-  );
+  const codes = await Promise.all(everyone.map((p) => p.peer.exit(timing.runTimeoutMs + 1_000)));
   const [hostPlayer, ...memberPlayers] = everyone.map((p, i) => ({ ...p, exitCode: codes[i] }));
   return { host: hostPlayer, members: memberPlayers };
 }

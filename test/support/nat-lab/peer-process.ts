@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { EventLinesChild, type ChildEvent } from '../event-lines-child.js';
 import { repoRoot } from '../orion-process.js';
 
 const peerScript = fileURLToPath(new URL('./peer.mjs', import.meta.url));
@@ -24,27 +25,15 @@ export interface PeerArgs {
 }
 
 /** One JSON line the peer printed. */
-export interface PeerEvent {
-  event: string;
-  [key: string]: unknown;
-}
+export type PeerEvent = ChildEvent;
 
 /** A peer.mjs child running inside a home namespace, its JSON lines parsed as they come. */
-export class PeerProcess {
-  readonly events: PeerEvent[] = [];
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  private partial = '';
-  private readonly waiters: (() => void)[] = [];
-
+export class PeerProcess extends EventLinesChild {
   constructor(
     readonly args: PeerArgs,
-    private readonly child: ChildProcess,
+    child: ChildProcess,
   ) {
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => this.read(chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    void this.exited.then(() => this.wake());
+    super(args.name, child, parsePeerLine);
   }
 
   static start(ns: string, args: PeerArgs): PeerProcess {
@@ -55,77 +44,15 @@ export class PeerProcess {
     );
     return new PeerProcess(args, child);
   }
+}
 
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  eventsOf(name: string): PeerEvent[] {
-    return this.events.filter((e) => e.event === name);
-  }
-
-  /** The first `name` event, waiting for it; fails if the peer exits or time runs out first. */
-  async waitFor(name: string, timeoutMs: number): Promise<PeerEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.eventsOf(name)[0];
-      if (found) return found;
-      if (!this.running)
-        throw new Error(`${this.args.name} exited without "${name}": ${this.describe()}`);
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(`${this.args.name} printed no "${name}" in time: ${this.describe()}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  /** The exit code; the peer is killed (and the test fails) if it outlives `timeoutMs`. */
-  async exitCode(timeoutMs: number): Promise<number | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>(
-      (resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)),
-    );
-    const outcome = await Promise.race([this.exited, late]);
-    clearTimeout(timer);
-    if (outcome === 'late') {
-      await this.kill();
-      throw new Error(`${this.args.name} did not exit within ${timeoutMs} ms: ${this.describe()}`);
-    }
-    return outcome;
-  }
-
-  async kill(): Promise<void> {
-    if (this.running) this.child.kill('SIGKILL');
-    await this.exited;
-  }
-
-  /** Its output so far, for failure messages. */
-  describe(): string {
-    return `events ${JSON.stringify(this.events)} stderr ${JSON.stringify(this.stderr.slice(-2_000))}`;
-  }
-
-  private read(chunk: string): void {
-    const lines = (this.partial + chunk).split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      try {
-        this.events.push(JSON.parse(line) as PeerEvent);
-      } catch {
-        this.events.push({ event: 'unparsed', line });
-      }
-    }
-    this.wake();
-  }
-
-  private wake(): void {
-    for (const wake of this.waiters.splice(0)) wake();
+/** Every stdout line of peer.mjs is an event; one that is not JSON is kept as `unparsed`. */
+function parsePeerLine(line: string): ChildEvent | undefined {
+  if (line.trim() === '') return undefined;
+  try {
+    return JSON.parse(line) as ChildEvent;
+  } catch {
+    return { event: 'unparsed', line };
   }
 }
 
