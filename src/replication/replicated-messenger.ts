@@ -51,10 +51,7 @@ export class ReplicatedMessenger implements ClientMessenger {
       this.enqueue(method, () => this.relay(lobbyHostId, clientIds, method, payload));
       return;
     }
-    const here: string[] = [];
-    const remote: string[] = [];
-    for (const clientId of clientIds) (this.local.holds(clientId) ? here : remote).push(clientId);
-    if (here.length > 0) this.local.sendMany(here, method, payload);
+    const remote = this.sendHere(clientIds, method, payload);
     if (remote.length > 0) this.enqueue(method, () => this.forward(remote, method, payload));
   }
 
@@ -87,10 +84,21 @@ export class ReplicatedMessenger implements ClientMessenger {
       return;
     }
     // The host has left (its lobby is closing): no single place orders the lobby any more.
-    const here = clientIds.filter((clientId) => this.local.holds(clientId));
-    if (here.length > 0) this.local.sendMany(here, method, payload);
-    const remote = clientIds.filter((clientId) => !this.local.holds(clientId));
+    const remote = this.sendHere(clientIds, method, payload);
     if (remote.length > 0) await this.forward(remote, method, payload);
+  }
+
+  /** Sends to the clients whose sockets are here; returns the others. */
+  private sendHere<M extends ServerMethod>(
+    clientIds: readonly string[],
+    method: M,
+    payload: ServerMessages[M],
+  ): string[] {
+    const here: string[] = [];
+    const remote: string[] = [];
+    for (const clientId of clientIds) (this.local.holds(clientId) ? here : remote).push(clientId);
+    if (here.length > 0) this.local.sendMany(here, method, payload);
+    return remote;
   }
 
   private async forward<M extends ServerMethod>(
