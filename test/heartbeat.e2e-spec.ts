@@ -28,8 +28,9 @@ class SilenceableClient {
   private answering = true;
 
   private constructor(readonly client: TestClient) {
-    client.ws.on('ping', () => {
-      if (this.answering) client.ws.pong();
+    // Echoes the ping's payload, as RFC 6455 asks and the server checks.
+    client.ws.on('ping', (data) => {
+      if (this.answering) client.ws.pong(data);
     });
   }
 

@@ -52,9 +52,15 @@ export class ClientsService {
     return (await this.store.get(clientId)) !== undefined;
   }
 
-  async disconnect(clientId: string): Promise<void> {
+  /**
+   * Forgets the client and lets its lobby know. `retrying` says an earlier try failed for
+   * want of the store: that try may have removed the record after all (a command that timed
+   * out still runs), so the departure is announced even when nothing is left to remove;
+   * the lobby's clean-up is safe to repeat.
+   */
+  async disconnect(clientId: string, retrying = false): Promise<void> {
     const removed = await this.store.delete(clientId);
-    if (!removed) return;
+    if (!removed && !retrying) return;
     this.logger.debug({ clientId }, 'Client disconnected');
     await this.events.emitAndWait('client.disconnected', { clientId });
   }

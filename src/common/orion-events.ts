@@ -2,9 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 
 export type UdpDatagramResult =
-  'accepted' | 'duplicate' | 'not_mediating' | 'unknown_token' | 'malformed' | 'oversize';
+  | 'accepted'
+  | 'duplicate'
+  | 'not_mediating'
+  | 'unknown_token'
+  | 'malformed'
+  | 'oversize'
+  | 'store_unavailable';
 export type WsFrameResult =
-  'accepted' | 'rejected' | 'unknown_method' | 'malformed' | 'rate_limited' | 'oversize';
+  | 'accepted'
+  | 'rejected'
+  | 'unknown_method'
+  | 'malformed'
+  | 'rate_limited'
+  | 'oversize'
+  | 'store_unavailable';
+/** Why the server itself ended a client's WebSocket. */
+export type WsClosedReason = 'send_buffer_full' | 'heartbeat_timeout';
 export type MediationEndReason =
   | 'succeeded'
   | 'member_left'
@@ -29,6 +43,10 @@ export interface OrionEvents {
   'udp.datagram': { result: UdpDatagramResult };
   /** What became of a WebSocket frame a client sent. */
   'ws.frame': { result: WsFrameResult };
+  /** The server ended a client's WebSocket: it stopped reading, or stopped answering pings. */
+  'ws.closed': { reason: WsClosedReason };
+  /** Timer work (a reminder, a timeout) skipped because the state store did not answer. */
+  'mediation.timerSkipped': { lobbyId: string };
   /** The host started mediation in a lobby. */
   'mediation.started': { lobbyId: string; members: number };
   /** Every endpoint arrived: mediation moved from collecting to connecting. */
@@ -74,5 +92,12 @@ export class OrionEventBus {
   }
 }
 
-/** `@OnEvent` restricted to the names in {@link OrionEvents}. */
-export const OnOrionEvent = (event: OrionEventName): MethodDecorator => OnEvent(event);
+/**
+ * `@OnEvent` restricted to the names in {@link OrionEvents}. A listener's failure is logged
+ * and swallowed, unless `failsEmitter`: then `emitAndWait` rejects with it, so that the
+ * emitter can try the clean-up again.
+ */
+export const OnOrionEvent = (
+  event: OrionEventName,
+  options: { failsEmitter?: boolean } = {},
+): MethodDecorator => OnEvent(event, { suppressErrors: !options.failsEmitter });

@@ -92,6 +92,15 @@ export class OrionConfig {
   @Max(MAX_TIMER_MS)
   replicaTimeoutMs = 10_000;
 
+  /**
+   * With Redis: how long a command may go unanswered before it fails as unavailable, so a
+   * stalled Redis answers 503 in time instead of hanging every request behind it.
+   */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  redisCommandTimeoutMs = 1_000;
+
   // Limits: they keep one abusive or broken client from costing everyone else.
 
   /** Largest WebSocket message accepted; a bigger one closes that socket with 1009. */
@@ -99,6 +108,15 @@ export class OrionConfig {
   @Min(64)
   @Max(MAX_SIZE_BYTES)
   maxFrameBytes = 16_384;
+
+  /**
+   * Unsent bytes held for one WebSocket (a client that stops reading); over it the socket
+   * is closed with 1008 and the client cleaned up like any departure.
+   */
+  @IsInt()
+  @Min(1_024)
+  @Max(1024 * 1024 * 1024)
+  maxBufferedBytes = 1_048_576;
 
   /** Largest HTTP request body accepted; a bigger one answers 413. */
   @IsInt()

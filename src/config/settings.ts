@@ -143,10 +143,24 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: integerIn(500, 2_147_483_647),
   },
   {
+    key: 'redisCommandTimeoutMs',
+    valueName: 'ms',
+    description:
+      'with Redis: a command unanswered this long fails (HTTP answers 503, other work is dropped)',
+    parse: integerIn(50, 60_000),
+  },
+  {
     key: 'maxFrameBytes',
     valueName: 'bytes',
     description: 'largest WebSocket message; a bigger one closes that socket with 1009',
     parse: integerIn(64, 16 * 1024 * 1024),
+  },
+  {
+    key: 'maxBufferedBytes',
+    valueName: 'bytes',
+    description:
+      'unsent bytes the server holds for one WebSocket; over it the socket is closed with 1008',
+    parse: integerIn(1_024, 1024 * 1024 * 1024),
   },
   {
     key: 'maxBodyBytes',

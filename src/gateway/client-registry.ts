@@ -1,9 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { ClientMessenger } from '../common/client-messenger.js';
 import { encodeFrame } from '../common/frame-codec.js';
+import { OrionEventBus } from '../common/orion-events.js';
 import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+import { OrionConfig } from '../config/orion-config.js';
+
+/** WebSocket close code 1008 (policy violation): the client let too much unread data pile up. */
+export const SLOW_READER_CLOSE_CODE = 1008;
+export const SLOW_READER_CLOSE_REASON = 'Too many unread messages.';
+/**
+ * How long a client over the limit has to take the close frame before its connection is
+ * cut: one that reads again sees 1008; one that never reads holds its buffer no longer.
+ */
+export const SLOW_READER_GRACE_MS = 1_000;
 
 /** Messages that only ever answer a client's WebSocket message: safe to coalesce. */
 const COALESCED_METHODS: ReadonlySet<ServerMethod> = new Set(['lobby_messaging_received']);
@@ -20,13 +31,26 @@ const COALESCED_METHODS: ReadonlySet<ServerMethod> = new Set(['lobby_messaging_r
  * most of the server's CPU per delivery. Every other message is written at once, and
  * first flushes what is corked for that client, so it keeps its order relative to the
  * HTTP response that caused it (e.g. `lobby_peerConnect` before the join's 200).
+ *
+ * A message to several clients is encoded once into one buffer that every socket's queue
+ * shares. What a socket may hold unsent is bounded by `maxBufferedBytes`: a client that
+ * stops reading is closed with 1008 rather than let the server's memory grow.
  */
 @Injectable()
 export class ClientRegistry implements ClientMessenger {
+  private readonly logger = new Logger(ClientRegistry.name);
   private readonly socketsById = new Map<string, WebSocket>();
   private readonly idsBySocket = new WeakMap<WebSocket, string>();
   private readonly transports = new WeakMap<WebSocket, Writable>();
-  private corked: Writable[] = [];
+  private corked: { socket: WebSocket; transport: Writable }[] = [];
+  private readonly maxBufferedBytes: number;
+
+  constructor(
+    config: OrionConfig,
+    private readonly events: OrionEventBus,
+  ) {
+    this.maxBufferedBytes = config.maxBufferedBytes;
+  }
 
   /**
    * @param transport the TCP socket under `socket` (the upgrade request's socket); without
@@ -79,29 +103,58 @@ export class ClientRegistry implements ClientMessenger {
     payload: ServerMessages[M],
   ): void {
     const coalesce = COALESCED_METHODS.has(method);
-    let frame: string | undefined;
+    let frame: Buffer | undefined;
     for (const clientId of clientIds) {
       const socket = this.socketsById.get(clientId);
       if (!socket || socket.readyState !== WebSocket.OPEN) continue;
       const transport = this.transports.get(socket);
-      if (coalesce && transport) this.corkUntilTurnEnds(transport);
+      if (coalesce && transport) this.corkUntilTurnEnds(socket, transport);
+      // One buffer for every recipient: ws queues it by reference, never copies it.
+      frame ??= Buffer.from(encodeFrame(method, payload));
       // A failed write surfaces as the socket's 'error' and 'close' events, handled elsewhere.
-      socket.send((frame ??= encodeFrame(method, payload)));
+      socket.send(frame, { binary: false });
       // Our cork is the only one: uncorking writes the coalesced chat, then this frame.
       if (!coalesce && transport && transport.writableCorked > 0) transport.uncork();
+      // Corked bytes wait for the end of the turn, not for the client: they are checked then.
+      if (!transport || transport.writableCorked === 0) this.enforceBufferLimit(socket);
     }
   }
 
-  private corkUntilTurnEnds(transport: Writable): void {
+  /** What the kernel did not take stays with us: past the limit, the client is not reading. */
+  private enforceBufferLimit(socket: WebSocket): void {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > this.maxBufferedBytes) this.closeSlowReader(socket);
+  }
+
+  /**
+   * Closes a socket whose unsent data passed the limit. The close frame queues behind
+   * that data, so the connection is cut shortly after in any case; its close event then
+   * cleans the client up like any departure.
+   */
+  private closeSlowReader(socket: WebSocket): void {
+    this.logger.debug(
+      { clientId: this.idsBySocket.get(socket), bufferedBytes: socket.bufferedAmount },
+      'Closing a client that stopped reading',
+    );
+    this.events.emit('ws.closed', { reason: 'send_buffer_full' });
+    socket.close(SLOW_READER_CLOSE_CODE, SLOW_READER_CLOSE_REASON);
+    setTimeout(() => socket.terminate(), SLOW_READER_GRACE_MS).unref();
+  }
+
+  private corkUntilTurnEnds(socket: WebSocket, transport: Writable): void {
     if (transport.writableCorked > 0) return;
     transport.cork();
-    if (this.corked.push(transport) === 1) setImmediate(this.uncorkAll);
+    if (this.corked.push({ socket, transport }) === 1) setImmediate(this.uncorkAll);
   }
 
   private readonly uncorkAll = (): void => {
     const corked = this.corked;
     this.corked = [];
     // Already flushed, ended or destroyed transports make this a no-op.
-    for (const transport of corked) if (transport.writableCorked > 0) transport.uncork();
+    for (const { socket, transport } of corked) {
+      if (transport.writableCorked === 0) continue;
+      transport.uncork();
+      this.enforceBufferLimit(socket);
+    }
   };
 }

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import type { OrionEventBus } from '../common/orion-events.js';
+import { RecordingEventBus } from '../common/testing/recording-doubles.js';
 import { buildConfig } from '../config/settings.js';
 import { ClientRegistry } from './client-registry.js';
 import { HeartbeatService } from './heartbeat.service.js';
@@ -12,9 +14,11 @@ class FakeSocket extends EventEmitter {
   readyState: number = WebSocket.OPEN;
   pings = 0;
   terminated = 0;
+  private readonly payloads: Buffer[] = [];
 
-  ping(): void {
+  ping(data: Buffer): void {
     this.pings++;
+    this.payloads.push(data);
   }
 
   terminate(): void {
@@ -22,14 +26,32 @@ class FakeSocket extends EventEmitter {
     this.readyState = WebSocket.CLOSED;
   }
 
+  /** Answers the last ping, echoing its payload as RFC 6455 asks. */
   pong(): void {
-    this.emit('pong');
+    this.emit('pong', this.payloads.at(-1));
+  }
+
+  /** Answers the ping `back` pings before the last one. */
+  pongTo(back: number): void {
+    this.emit('pong', this.payloads.at(-1 - back));
+  }
+
+  /** A pong nobody asked for: what a client can send without reading anything. */
+  unsolicitedPong(data: Buffer = Buffer.alloc(0)): void {
+    this.emit('pong', data);
   }
 }
 
 describe('HeartbeatService', () => {
   let registry: ClientRegistry;
   let heartbeat: HeartbeatService;
+  let events: RecordingEventBus;
+  const newHeartbeat = (intervalMs: number) =>
+    new HeartbeatService(
+      registry,
+      buildConfig({ wsHeartbeatIntervalMs: intervalMs }),
+      events as unknown as OrionEventBus,
+    );
 
   const connect = (clientId: string) => {
     const socket = new FakeSocket();
@@ -39,8 +61,9 @@ describe('HeartbeatService', () => {
 
   beforeEach(() => {
     vi.useFakeTimers();
-    registry = new ClientRegistry();
-    heartbeat = new HeartbeatService(registry, buildConfig({ wsHeartbeatIntervalMs: INTERVAL_MS }));
+    events = new RecordingEventBus();
+    registry = new ClientRegistry(buildConfig(), events as unknown as OrionEventBus);
+    heartbeat = newHeartbeat(INTERVAL_MS);
     heartbeat.onApplicationBootstrap();
   });
 
@@ -70,6 +93,38 @@ describe('HeartbeatService', () => {
     vi.advanceTimersByTime(INTERVAL_MS);
     expect(ann.terminated).toBe(1);
     expect(ann.pings).toBe(2);
+    expect(events.of('ws.closed')).toEqual([{ reason: 'heartbeat_timeout' }]);
+  });
+
+  it('does not count pongs nobody asked for: a client that never reads is still ended', () => {
+    const ann = connect('ann');
+    for (let beat = 0; beat < 3; beat++) {
+      vi.advanceTimersByTime(INTERVAL_MS);
+      ann.unsolicitedPong();
+      ann.unsolicitedPong(Buffer.alloc(12, 7));
+    }
+    expect(ann.terminated).toBe(1);
+  });
+
+  it("does not count a pong that replays another socket's ping", () => {
+    const ann = connect('ann');
+    const bob = connect('bob');
+    for (let beat = 0; beat < 3; beat++) {
+      vi.advanceTimersByTime(INTERVAL_MS);
+      bob.pong();
+      // Ann echoes what Bob was sent: the same shape, another secret.
+      ann.emit('pong', (bob as unknown as { payloads: Buffer[] }).payloads.at(-1));
+    }
+    expect([ann.terminated, bob.terminated]).toEqual([1, 0]);
+  });
+
+  it('counts a late answer to the ping before the last one', () => {
+    const ann = connect('ann');
+    for (let beat = 0; beat < 10; beat++) {
+      vi.advanceTimersByTime(INTERVAL_MS);
+      if (beat >= 1) ann.pongTo(1);
+    }
+    expect(ann.terminated).toBe(0);
   });
 
   it('keeps a client that answers, even one pong late, for as long as it answers', () => {
@@ -98,7 +153,7 @@ describe('HeartbeatService', () => {
 
   it('runs on a timer that does not keep the process alive', () => {
     const setInterval = vi.spyOn(globalThis, 'setInterval');
-    const other = new HeartbeatService(registry, buildConfig({ wsHeartbeatIntervalMs: 50 }));
+    const other = newHeartbeat(50);
     other.onApplicationBootstrap();
     try {
       expect(setInterval).toHaveBeenCalledTimes(1);

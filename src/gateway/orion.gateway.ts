@@ -12,7 +12,9 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ClientsService } from '../clients/clients.service.js';
 import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
-import { OrionEventBus } from '../common/orion-events.js';
+import { OrionEventBus, type WsFrameResult } from '../common/orion-events.js';
+import { retryWhileUnavailable } from '../common/retry-while-unavailable.js';
+import { StoreUnavailable } from '../common/store-unavailable.js';
 import { validatePayload } from '../common/validate-payload.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { MediationService } from '../mediation/mediation.service.js';
@@ -24,6 +26,12 @@ import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
 
 /** WebSocket close code 1013: the server cannot serve this client now; retry later. */
 export const TRY_AGAIN_LATER = 1013;
+
+/**
+ * A departure that met a stalled store is tried again, so that the client's lobby still
+ * hears of it: about 10 s in all, the default time before replicas presume one dead.
+ */
+const RELEASE_RETRY = { attempts: 20, delayMs: 500 };
 
 /**
  * The WebSocket edge: registers clients on connect, releases them on close, and turns
@@ -89,7 +97,11 @@ export class OrionGateway
     const clientId = this.registry.detach(socket);
     if (clientId === undefined) return;
     this.chatLimiter.forget(clientId);
-    await this.clients.disconnect(clientId);
+    let tries = 0;
+    await retryWhileUnavailable(
+      () => this.clients.disconnect(clientId, tries++ > 0),
+      RELEASE_RETRY,
+    );
   }
 
   /**
@@ -143,27 +155,28 @@ export class OrionGateway
     body: unknown,
     action: (clientId: string, message: T) => Promise<void>,
   ): Promise<void> {
-    const accepted = await this.runAuthorized(socket, dto, body, action);
-    this.events.emit('ws.frame', { result: accepted ? 'accepted' : 'rejected' });
+    const result = await this.runAuthorized(socket, dto, body, action);
+    this.events.emit('ws.frame', { result });
   }
 
-  /** True when the action ran to completion; false when the message was dropped. */
+  /** What came of the message: run to completion, dropped, or dropped for want of the store. */
   private async runAuthorized<T extends { token: string }>(
     socket: WebSocket,
     dto: ClassConstructor<T>,
     body: unknown,
     action: (clientId: string, message: T) => Promise<void>,
-  ): Promise<boolean> {
+  ): Promise<WsFrameResult> {
     const clientId = this.registry.clientIdOf(socket);
     const message = validatePayload(dto, body);
-    if (clientId === undefined || !message) return false;
-    if (!(await this.clients.ownsToken(clientId, message.token))) return false;
+    if (clientId === undefined || !message) return 'rejected';
     try {
+      if (!(await this.clients.ownsToken(clientId, message.token))) return 'rejected';
       await action(clientId, message);
-      return true;
+      return 'accepted';
     } catch (error) {
+      if (error instanceof StoreUnavailable) return 'store_unavailable';
       this.logger.verbose({ clientId, reason: (error as Error).message }, 'Dropped a message');
-      return false;
+      return 'rejected';
     }
   }
 }

@@ -159,7 +159,8 @@ export class LobbiesService {
     return lobbies.length;
   }
 
-  @OnOrionEvent('client.disconnected')
+  // A store failure reaches the departing client's clean-up, which tries again.
+  @OnOrionEvent('client.disconnected', { failsEmitter: true })
   async onClientDisconnected({ clientId }: OrionEvents['client.disconnected']): Promise<void> {
     const lobby = await this.store.findByMember(clientId);
     if (!lobby) return;

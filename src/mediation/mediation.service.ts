@@ -13,6 +13,7 @@ import {
   type UdpDatagramResult,
 } from '../common/orion-events.js';
 import { Errors } from '../common/orion-error.js';
+import { StoreUnavailable } from '../common/store-unavailable.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { memberOf, type LobbyMember } from '../lobbies/lobby.js';
@@ -31,6 +32,7 @@ import {
 import { MEDIATION_STORE, type MediationStore } from './mediation-store.js';
 import { MEDIATION_TIMER_HOME, type MediationTimerHome } from './mediation-timer-home.js';
 import { PhaseTimers } from './phase-timers.js';
+import { TimerWork } from './timer-work.js';
 
 export const ABORT_REASONS = {
   udpTimeout: 'Timed out waiting for every peer to send its UDP packet to the server.',
@@ -48,6 +50,9 @@ export const ABORT_REASONS = {
 export class MediationService implements OnApplicationShutdown {
   private readonly logger = new Logger(MediationService.name);
   private readonly timers = new PhaseTimers();
+  private readonly timerWork = new TimerWork(this.logger, (lobbyId) =>
+    this.events.emit('mediation.timerSkipped', { lobbyId }),
+  );
 
   constructor(
     @Inject(MEDIATION_STORE) private readonly store: MediationStore,
@@ -96,7 +101,11 @@ export class MediationService implements OnApplicationShutdown {
 
   @OnOrionEvent('udp.connect')
   async onUdpConnect({ token, ip, port }: OrionEvents['udp.connect']): Promise<void> {
-    const result = await this.captureEndpoint(token, { ip, port });
+    // A datagram the store cannot take now is dropped: the reminders ask for another.
+    const result = await this.captureEndpoint(token, { ip, port }).catch((error: unknown) => {
+      if (error instanceof StoreUnavailable) return 'store_unavailable' as const;
+      throw error;
+    });
     this.events.emit('udp.datagram', { result });
   }
 
@@ -137,6 +146,7 @@ export class MediationService implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.timers.clearAll();
+    this.timerWork.stop();
   }
 
   /** Every running mediation and the lobbies holding timers: for operators and tests. */
@@ -210,18 +220,18 @@ export class MediationService implements OnApplicationShutdown {
       this.timers.arm(lobbyId, 'collecting', {
         timeoutMs: remaining(this.config.ptpmServerConnectTimeoutMs),
         onTimeout: () =>
-          this.run(lobbyId, 'collecting', () =>
+          this.run(lobbyId, 'collecting', 'timeout', () =>
             this.abort(lobbyId, 'udp_timeout', ABORT_REASONS.udpTimeout, 'collecting'),
           ),
         intervalMs: this.config.ptpmConnectRequestIntervalMs,
-        onTick: () => this.run(lobbyId, 'collecting', () => this.remind(lobbyId)),
+        onTick: () => this.run(lobbyId, 'collecting', 'tick', () => this.remind(lobbyId)),
       });
       return;
     }
     this.timers.arm(lobbyId, 'connecting', {
       timeoutMs: remaining(this.config.ptpmConnectTimeoutMs),
       onTimeout: () =>
-        this.run(lobbyId, 'connecting', () =>
+        this.run(lobbyId, 'connecting', 'timeout', () =>
           this.abort(lobbyId, 'connect_timeout', ABORT_REASONS.connectTimeout, 'connecting'),
         ),
     });
@@ -297,10 +307,13 @@ export class MediationService implements OnApplicationShutdown {
   }
 
   /** Runs a timer's work only while its phase is still the armed one, and never throws. */
-  private run(lobbyId: string, phase: MediationPhase, work: () => Promise<unknown>): void {
+  private run(
+    lobbyId: string,
+    phase: MediationPhase,
+    kind: 'tick' | 'timeout',
+    work: () => Promise<unknown>,
+  ): void {
     if (this.timers.phaseOf(lobbyId) !== phase) return;
-    work().catch((error: Error) =>
-      this.logger.error({ lobbyId, err: error }, 'Mediation timer failed'),
-    );
+    this.timerWork[kind](lobbyId, work);
   }
 }

@@ -19,6 +19,16 @@ export class MetricsRecorder implements OnModuleInit {
     this.events.on('ws.frame', ({ result }) => countFrame(result));
   }
 
+  @OnOrionEvent('ws.closed')
+  onWsClosed({ reason }: OrionEvents['ws.closed']): void {
+    this.metrics.wsClosed.inc({ reason });
+  }
+
+  @OnOrionEvent('mediation.timerSkipped')
+  onTimerSkipped(): void {
+    this.metrics.timerSkipped.inc();
+  }
+
   @OnOrionEvent('mediation.started')
   onMediationStarted(): void {
     this.metrics.mediationsStarted.inc();

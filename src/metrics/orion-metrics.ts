@@ -47,6 +47,17 @@ export class OrionMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly wsClosed = new Counter({
+    name: 'orion_ws_closed_total',
+    help: 'WebSockets the server ended, by reason: send_buffer_full (the client stopped reading), heartbeat_timeout.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly timerSkipped = new Counter({
+    name: 'orion_mediation_timer_skipped_total',
+    help: 'Mediation reminders and timeouts skipped because the state store did not answer in time, or the previous one was still running.',
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: 'orion_http_requests_total',
     help: 'HTTP requests answered, by method, route and status.',

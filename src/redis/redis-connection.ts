@@ -16,11 +16,17 @@ export class RedisConnection implements OnApplicationShutdown {
     this.guarded = unavailableAsError(redis);
   }
 
-  /** Connects, or fails naming the server (never its password). */
-  static async open(url: string): Promise<RedisConnection> {
+  /**
+   * Connects, or fails naming the server (never its password). A command unanswered after
+   * `commandTimeoutMs` fails as unavailable: a Redis that stalls with its connection open
+   * (paused, swapping, a long script) is then answered 503 in time instead of hanging
+   * every request behind it. Its late reply is still read and discarded by ioredis.
+   */
+  static async open(url: string, commandTimeoutMs: number): Promise<RedisConnection> {
     const redis = new Redis(url, {
       lazyConnect: true,
       connectTimeout: CONNECT_TIMEOUT_MS,
+      commandTimeout: commandTimeoutMs,
       // While Redis is away commands fail at once (answered 503), instead of queueing
       // without bound; ioredis keeps reconnecting in the background.
       enableOfflineQueue: false,

@@ -24,7 +24,7 @@ export class StoresModule {
   static forRoot(config: OrionConfig): DynamicModule {
     return {
       module: StoresModule,
-      providers: config.redisUrl ? redisStores(config.redisUrl, config.redisKeyPrefix) : inMemory(),
+      providers: config.redisUrl ? redisStores(config.redisUrl, config) : inMemory(),
       exports: config.redisUrl ? [...STORE_TOKENS, RedisConnection] : STORE_TOKENS,
     };
   }
@@ -38,11 +38,14 @@ function inMemory(): Provider[] {
   ];
 }
 
-function redisStores(url: string, prefix: string): Provider[] {
-  const keys = new RedisKeys(prefix);
+function redisStores(url: string, config: OrionConfig): Provider[] {
+  const keys = new RedisKeys(config.redisKeyPrefix);
   const inject = [RedisConnection];
   return [
-    { provide: RedisConnection, useFactory: () => RedisConnection.open(url) },
+    {
+      provide: RedisConnection,
+      useFactory: () => RedisConnection.open(url, config.redisCommandTimeoutMs),
+    },
     {
       provide: CLIENT_STORE,
       useFactory: ({ guarded }: RedisConnection) => new RedisClientStore(guarded, keys),

@@ -37,6 +37,19 @@ export class PrivateRedis {
     }
   }
 
+  /**
+   * Freezes the server (SIGSTOP) with its connections open: it reads nothing and answers
+   * nothing, as a Redis that stalls (swapping, a slow script) looks to its clients.
+   */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Kills the server at once, as a crash or a network cut would look. */
   async stop(): Promise<void> {
     const child = this.child;
@@ -44,6 +57,7 @@ export class PrivateRedis {
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
+      // A paused server dies of SIGKILL too.
       child.kill('SIGKILL');
     });
   }
