@@ -389,6 +389,30 @@ describe('HTTP lobby API', () => {
       expect((await listLobbies(http))[0].currentMembers).toBe(2);
     });
 
+    it("answers 409 for a name that differs from a member's only in case or spacing, and frees it when that member leaves", async () => {
+      const { lobbyId, host, members } = await lobbyWithMembers(http, pool, ['Bob'], {
+        hostName: 'Mallory',
+      });
+      const [copycat, mallory2] = await pool.connectMany(2);
+      for (const lookAlike of ['Mallory ', 'mallory', 'BOB']) {
+        expectErrors(
+          await postJoin(http, copycat.token, lobbyId, lookAlike),
+          409,
+          message.nameTaken,
+        );
+      }
+      const joined = await joinLobby(http, mallory2, lobbyId, 'Mallory2');
+      expect(joined.lobbyMembers).toEqual(['Mallory', 'Bob', 'Mallory2']);
+
+      await members[0].close();
+      expect(await host.next('lobby_peerDisconnect')).toEqual({ lobbyId, peerName: 'Bob' });
+      const rejoined = await joinLobby(http, copycat, lobbyId, 'bob ');
+      expect(rejoined).toMatchObject({
+        host: 'Mallory',
+        lobbyMembers: ['Mallory', 'Mallory2', 'bob '],
+      });
+    });
+
     it('answers 409 when the client is already in a lobby, as host or as member', async () => {
       const first = await lobbyWithMembers(http, pool, ['Ann']);
       const [otherHost] = await pool.connectMany(1);

@@ -197,6 +197,25 @@ describe('LobbiesService', () => {
       expect(await codeOf(lobbies.join('c-bob', lobbyId, 'Host'))).toBe('NAME_TAKEN');
     });
 
+    it("is refused with NAME_TAKEN for a name that differs from a member's only in case or spacing", async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+
+      for (const lookAlike of ['Host ', 'HOST', 'ANN', 'Ａｎｎ']) {
+        expect(await codeOf(lobbies.join('c-bob', lobbyId, lookAlike))).toBe('NAME_TAKEN');
+      }
+    });
+
+    it('keeps the name exactly as the joiner chose it, whatever it compares as', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+
+      const joined = await lobbies.join('c-bob', lobbyId, 'Bob  The Builder ');
+      expect(joined.lobbyMembers).toEqual(['Host', 'ann', 'Bob  The Builder ']);
+      expect(sent('lobby_peerConnect').map((m) => m.payload)).toContainEqual({
+        lobbyId,
+        peerName: 'Bob  The Builder ',
+      });
+    });
+
     it('is refused with LOBBY_LOCKED while mediation is underway', async () => {
       const lobbyId = await lobbyWith(['c-ann']);
       await lobbies.lockForMediation('c-host', lobbyId);

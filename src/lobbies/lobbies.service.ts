@@ -15,6 +15,7 @@ import type {
 } from './dto/lobby-responses.js';
 import { hostOf, memberOf, type Lobby } from './lobby.js';
 import { LOBBY_STORE, MemberInAnotherLobby, type LobbyStore } from './lobby-store.js';
+import { nameKey } from './name-key.js';
 
 const LOBBY_ID_ATTEMPTS = 20;
 export const MIN_MEDIATION_MEMBERS = 2;
@@ -77,12 +78,16 @@ export class LobbiesService {
   async join(clientId: string, rawLobbyId: string, peerName: string): Promise<JoinLobbyResponse> {
     if (await this.store.findByMember(clientId)) throw Errors.alreadyInLobby();
     const lobbyId = normalizeLobbyId(rawLobbyId);
+    const peerKey = nameKey(peerName);
     const joined = await this.store
       .update(lobbyId, (lobby) => {
         if (memberOf(lobby, clientId)) throw Errors.alreadyInLobby();
         if (lobby.locked) throw Errors.lobbyLocked();
         if (lobby.members.length >= lobby.maxMembers) throw Errors.lobbyFull();
-        if (lobby.members.some((member) => member.name === peerName)) throw Errors.nameTaken();
+        // Checked inside the store's atomic update, so two racing look-alikes cannot both join.
+        if (lobby.members.some((member) => nameKey(member.name) === peerKey)) {
+          throw Errors.nameTaken();
+        }
         return { ...lobby, members: [...lobby.members, { clientId, name: peerName }] };
       })
       .catch(refuseSecondLobby);

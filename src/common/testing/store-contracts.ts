@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientStore } from '../../clients/client-store.js';
 import type { Lobby, LobbyMember } from '../../lobbies/lobby.js';
+import { nameKey } from '../../lobbies/name-key.js';
 import { MemberInAnotherLobby, type LobbyStore } from '../../lobbies/lobby-store.js';
 import { startMediation, type Mediation } from '../../mediation/mediation.js';
 import type { MediationStore } from '../../mediation/mediation-store.js';
@@ -113,6 +114,32 @@ export function lobbyStoreContract(makeStore: () => Promise<LobbyStore>): void {
       const members = (await store.get('AAAAA'))!.members.map((m) => m.clientId);
       expect(members).toHaveLength(4);
       for (const clientId of members) expect(await store.lobbyIdOf(clientId)).toBe('AAAAA');
+    });
+
+    // The lobby's name rule checks the record inside `change`; this is what makes it hold.
+    it('lets only one of several look-alike names join when they race, and frees it on leaving', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1', 'Host')]));
+      const joinAs = (clientId: string, name: string) =>
+        store.update('AAAAA', (current) => {
+          const taken = current.members.some((m) => nameKey(m.name) === nameKey(name));
+          if (taken) throw new Error('name taken');
+          return { ...current, members: [...current.members, member(clientId, name)] };
+        });
+      const names = ['Mallory', 'Mallory ', 'mallory', 'MALLORY', 'Ｍａｌｌｏｒｙ', 'Mal lory'];
+      const results = await Promise.allSettled(names.map((name, i) => joinAs(`c${i}`, name)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+      const stored = (await store.get('AAAAA'))!.members;
+      expect(new Set(stored.map((m) => nameKey(m.name))).size).toBe(stored.length);
+
+      const mallory = stored.find((m) => nameKey(m.name) === 'mallory')!;
+      await store.update('AAAAA', (current) => ({
+        ...current,
+        members: current.members.filter((m) => m.clientId !== mallory.clientId),
+      }));
+      expect((await joinAs('late', 'mallory '))?.members.at(-1)).toEqual(
+        member('late', 'mallory '),
+      );
     });
   });
 }

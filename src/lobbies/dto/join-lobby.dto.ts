@@ -4,6 +4,9 @@ export class JoinLobbyDto {
   @IsClientToken()
   token: string;
 
-  @IsDisplayName('peerName', 'Your name within the lobby; unique among its members.')
+  @IsDisplayName(
+    'peerName',
+    "Your name within the lobby. It must differ from every member's name (the host's included) by more than letter case or spacing; it is shown as sent.",
+  )
   peerName: string;
 }
