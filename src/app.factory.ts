@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import type { OrionConfig } from './config/orion-config.js';
 import { ConnectionAdmission } from './gateway/connection-admission.js';
 import { FrameWsAdapter } from './gateway/frame-ws.adapter.js';
+import { guardHttpConnections } from './http-edge/http-connection-guard.js';
 import { PinoNestLogger } from './logging/pino-nest-logger.js';
 
 export interface OrionAppOptions {
@@ -39,6 +40,7 @@ export async function createOrionApp(
   app.set('etag', false);
   app.disable('x-powered-by');
   answerClientErrorsAsJson(app.getHttpServer());
+  guardHttpConnections(app.getHttpServer(), config, app.get(OrionEventBus));
   const events = app.get(OrionEventBus);
   app.useWebSocketAdapter(
     new FrameWsAdapter(app, {

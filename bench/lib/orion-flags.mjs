@@ -7,6 +7,8 @@
 export const ORION_LOAD_FLAGS = [
   '--maxClients=1000000',
   '--maxConnectionsPerIp=1000000',
+  '--maxPendingConnections=1000000',
+  '--maxPendingConnectionsPerIp=1000000',
   '--chatRatePerSecond=1000000',
   '--chatBurst=1000000',
   '--httpRateLimit=0',

@@ -15,6 +15,8 @@ const PARSER_ERRORS: Record<string, { status: number; reason: string; message: s
   },
 };
 const MALFORMED = { status: 400, reason: 'Bad Request', message: 'The request is malformed.' };
+/** How long an answered client has to read the answer and close its side before it is cut. */
+const ANSWER_LINGER_MS = 1_000;
 
 /**
  * Replaces Node's bare answer to a request it cannot parse (a broken request line,
@@ -29,6 +31,10 @@ export function answerClientErrorsAsJson(server: Server): void {
     }
     const { status, reason, message } = PARSER_ERRORS[error.code ?? ''] ?? MALFORMED;
     const body = JSON.stringify({ errors: [message] });
+    // Ending our side alone would leave the connection open for as long as the client keeps
+    // its own side open. Cutting it at once could lose the answer.
+    const cut = setTimeout(() => socket.destroy(), ANSWER_LINGER_MS);
+    socket.once('close', () => clearTimeout(cut));
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

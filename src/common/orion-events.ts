@@ -26,6 +26,12 @@ export type MediationEndReason =
   | 'connect_timeout'
   | 'lobby_closed'
   | 'server_shutdown';
+/**
+ * Why the HTTP server ended a connection before its request was in: headers (or an upgrade
+ * request) or a whole request too slow, or too many connections still pending.
+ */
+export type HttpConnectionRefusedReason =
+  'headers_timeout' | 'request_timeout' | 'pending_per_ip' | 'pending_total';
 
 /** The events modules exchange, by name, with their payloads. */
 export interface OrionEvents {
@@ -60,6 +66,8 @@ export interface OrionEvents {
     phase: 'collecting' | 'connecting';
     phaseDurationMs: number;
   };
+  /** The HTTP server closed a connection whose request did not arrive in time, or one too many. */
+  'http.connectionRefused': { reason: HttpConnectionRefusedReason };
 }
 
 export type OrionEventName = keyof OrionEvents;

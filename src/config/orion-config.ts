@@ -142,6 +142,43 @@ export class OrionConfig {
   @Max(MAX_COUNT)
   maxConnectionsPerIp = 256;
 
+  /**
+   * Time from accepting a connection (or from the first byte of a further request on a
+   * kept-alive one) until its request headers, or its WebSocket upgrade request, are in.
+   * Later, it is answered 408 and closed, so stalled connections cannot pile up.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  headersTimeoutMs = 5_000;
+
+  /**
+   * Time a whole HTTP request, headers and body, may take to arrive; then 408. Never shorter
+   * than `headersTimeoutMs` in effect. Bodies are small (`maxBodyBytes`), hence 10 s.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  requestTimeoutMs = 10_000;
+
+  /**
+   * Accepted connections at most whose first request or upgrade has not fully arrived;
+   * further connections are closed at once. Bounds the sockets idle clients can hold.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_COUNT)
+  maxPendingConnections = 1_024;
+
+  /**
+   * The same, per TCP peer address (X-Forwarded-For is not known yet: behind a proxy, this
+   * counts the proxy's connections).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_COUNT)
+  maxPendingConnectionsPerIp = 32;
+
   /** Chat messages a client may send per second, on average; the rest are dropped. */
   @IsInt()
   @Min(1)

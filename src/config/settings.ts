@@ -187,6 +187,34 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: count,
   },
   {
+    key: 'headersTimeoutMs',
+    valueName: 'ms',
+    description:
+      'time a connection has to send its request headers or WebSocket upgrade; then 408 and closed',
+    parse: integerIn(100, 300_000),
+  },
+  {
+    key: 'requestTimeoutMs',
+    valueName: 'ms',
+    description:
+      'time a whole HTTP request (headers and body) may take to arrive; then 408 and closed',
+    parse: integerIn(100, 600_000),
+  },
+  {
+    key: 'maxPendingConnections',
+    valueName: 'count',
+    description:
+      'connections at most still sending their first request or upgrade; further ones are closed',
+    parse: count,
+  },
+  {
+    key: 'maxPendingConnectionsPerIp',
+    valueName: 'count',
+    description:
+      'the same per TCP peer address (a proxy counts as one); further connections are closed',
+    parse: count,
+  },
+  {
     key: 'chatRatePerSecond',
     valueName: 'count',
     description: 'chat messages per client per second on average; excess is dropped',

@@ -45,6 +45,11 @@ export class MetricsRecorder implements OnModuleInit {
     const outcome = reason === 'succeeded' ? 'completed' : 'aborted';
     this.metrics.phaseDuration.observe({ phase, outcome }, phaseDurationMs / 1000);
   }
+
+  @OnOrionEvent('http.connectionRefused')
+  onHttpConnectionRefused({ reason }: OrionEvents['http.connectionRefused']): void {
+    this.metrics.httpConnectionsRefused.inc({ reason });
+  }
 }
 
 /** Increments `counter` by its `result` label, binding each label's child once. */

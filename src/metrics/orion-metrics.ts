@@ -71,6 +71,12 @@ export class OrionMetrics {
     buckets: HTTP_BUCKETS_SECONDS,
     registers: [this.registry],
   });
+  readonly httpConnectionsRefused = new Counter({
+    name: 'orion_http_connections_refused_total',
+    help: 'Connections the HTTP server closed before a request was in, by reason: headers_timeout, request_timeout (answered 408), pending_per_ip, pending_total (too many still sending their request).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
 
   constructor(snapshot: () => Promise<StateSnapshot>) {
     collectDefaultMetrics({ register: this.registry });
