@@ -90,7 +90,10 @@ function expectTooMany(response: Response): void {
 
 /** Ids of the 5-character form that this server has not handed out. */
 function unusedLobbyIds(taken: string[], count: number): string[] {
-  const ids = Array.from({ length: 36 }, (_, i) => `MISS${i.toString(36).toUpperCase()}`);
+  const ids = Array.from(
+    { length: count + taken.length },
+    (_, i) => `M${i.toString(36).padStart(4, '0').toUpperCase()}`,
+  );
   return ids.filter((id) => !taken.includes(id)).slice(0, count);
 }
 
@@ -141,7 +144,7 @@ describe('HTTP limits', () => {
         Origin: 'http://game.example',
       });
       expectErrors(response, 413, TOO_LARGE);
-      expect(response.headers['access-control-allow-origin']).toBe('http://game.example');
+      expect(response.headers['access-control-allow-origin']).toBe('*');
       // The refused body had no effect: the same client is not in a lobby and can create one.
       await createLobby(http, host);
     });
@@ -248,30 +251,66 @@ describe('HTTP limits', () => {
     });
   });
 
-  describe('joins to lobbies that do not exist (--joinMissLimit)', () => {
-    it('answers the first K misses 409, then 429 for every join from that address, even to a real lobby', async () => {
-      const K = 3;
-      await start({ joinMissLimit: K });
-      const [host, guesser, neighbour] = await pool.connectMany(3);
-      const { lobbyId } = await createLobby(http, host, { isPublic: false });
-      const misses = unusedLobbyIds([lobbyId], K + 1);
-      for (const id of misses.slice(0, K)) {
-        expectErrors(await postJoin(http, guesser.token, id, 'Guesser'), 409, LOBBY_NOT_FOUND);
-      }
-      const refused = await postJoin(http, guesser.token, lobbyId, 'Guesser');
-      expectTooMany(refused);
-      expect(refused.body.errors[0]).toMatch(/lobbies that do not exist/);
-      expectTooMany(await postJoin(http, guesser.token, misses[K], 'Guesser'));
-      // Lower case is the same lobby: no way around the refusal.
-      expectTooMany(await postJoin(http, guesser.token, lobbyId.toLowerCase(), 'Guesser'));
+  describe('joins to lobbies that do not exist (--joinMissLimit, --joinMissLimitPerIp)', () => {
+    const CLIENT_REFUSED = /from this client\. Try again in/;
+    const ADDRESS_REFUSED = /from your address\. Try again in/;
 
-      // The refused join did not happen, and another address is not affected.
+    it("one client's 11 typos get that client 429, while another client at the same address still joins", async () => {
+      await start({ joinMissLimit: 10, joinMissLimitPerIp: 100 }); // the defaults
+      const [host, typist, friend] = await pool.connectMany(3);
+      const { lobbyId } = await createLobby(http, host, { isPublic: false });
+      const misses = unusedLobbyIds([lobbyId], 11);
+      for (const id of misses.slice(0, 10)) {
+        expectErrors(await postJoin(http, typist.token, id, 'Typist'), 409, LOBBY_NOT_FOUND);
+      }
+      const refused = await postJoin(http, typist.token, misses[10], 'Typist');
+      expectTooMany(refused);
+      expect(refused.body.errors[0]).toMatch(CLIENT_REFUSED);
+      // The typist is refused even the right code: a refusal that depended on the lobby
+      // existing would answer the guess. Lower case is no way around it either.
+      expectTooMany(await postJoin(http, typist.token, lobbyId, 'Typist'));
+      expectTooMany(await postJoin(http, typist.token, lobbyId.toLowerCase(), 'Typist'));
+
+      // Same address (127.0.0.1), another client: joins as if nothing had happened.
+      const joined = await postJoin(http, friend.token, lobbyId, 'Friend');
+      expect(joined.status, joined.text).toBe(200);
+      expect(joined.body.lobbyMembers).toEqual(['Host', 'Friend']);
+    });
+
+    it('stops a guesser with many sockets at the per-address bound, for every client of that address', async () => {
+      await start({ joinMissLimit: 2, joinMissLimitPerIp: 5 });
+      const host = await pool.connect();
+      const { lobbyId } = await createLobby(http, host, { isPublic: false });
+      const guesses = unusedLobbyIds([lobbyId], 8);
+      const sockets = await pool.connectMany(4);
+      const statuses: number[] = [];
+      for (const [i, id] of guesses.entries()) {
+        const socket = sockets[Math.floor(i / 2)]; // a fresh token after every 2 misses
+        statuses.push((await postJoin(http, socket.token, id, 'Guesser')).status);
+      }
+      expect(statuses).toEqual([409, 409, 409, 409, 409, 429, 429, 429]);
+      // A new socket from the guessing address gets no fresh budget, even for the real code.
+      const fresh = await pool.connect();
+      const refused = await postJoin(http, fresh.token, lobbyId, 'Guesser');
+      expectTooMany(refused);
+      expect(refused.body.errors[0]).toMatch(ADDRESS_REFUSED);
+      // Another address is not affected.
       const other = await request(http)
         .post(`/lobbies/${lobbyId}/join`)
         .agent(from('127.0.0.2'))
-        .send({ token: neighbour.token, peerName: 'Guesser' });
+        .send({ token: fresh.token, peerName: 'Neighbour' });
       expect(other.status, other.text).toBe(200);
-      expect(other.body.lobbyMembers).toEqual(['Host', 'Guesser']);
+    });
+
+    it('holds the per-address bound against misses sent all at once', async () => {
+      await start({ joinMissLimit: 0, joinMissLimitPerIp: 5 });
+      const guessers = await pool.connectMany(20);
+      const ids = unusedLobbyIds([], guessers.length);
+      const answers = await Promise.all(
+        guessers.map((guesser, i) => postJoin(http, guesser.token, ids[i], 'Guesser')),
+      );
+      const statuses = answers.map((answer) => answer.status).sort();
+      expect(statuses).toEqual([...Array(5).fill(409), ...Array(15).fill(429)]);
     });
 
     it('counts mediation starts naming unknown lobbies too: they would confirm a guess as well', async () => {
@@ -294,7 +333,7 @@ describe('HTTP limits', () => {
 
     it('counts neither successful joins nor any other failure', async () => {
       const K = 2;
-      await start({ joinMissLimit: K });
+      await start({ joinMissLimit: K, joinMissLimitPerIp: K });
       const open = await lobbyWithMembers(http, pool, ['Ann', 'Bob'], { maxMembers: 3 });
       const locked = await lobbyWithMembers(http, pool, ['Cat'], { maxMembers: 8 });
       await startMediation(http, locked.host, locked.lobbyId);
@@ -320,7 +359,7 @@ describe('HTTP limits', () => {
     });
 
     it('is off with 0', async () => {
-      await start({ joinMissLimit: 0 });
+      await start({ joinMissLimit: 0, joinMissLimitPerIp: 0 });
       const guesser = await pool.connect();
       for (const id of unusedLobbyIds([], 15)) {
         expectErrors(await postJoin(http, guesser.token, id, 'Guesser'), 409, LOBBY_NOT_FOUND);
@@ -333,7 +372,7 @@ describe('HTTP limits', () => {
     ])(
       'with trustProxy $trustProxy, a second X-Forwarded-For client is $otherClient',
       async ({ trustProxy }) => {
-        await start({ joinMissLimit: 1, trustProxy });
+        await start({ joinMissLimit: 0, joinMissLimitPerIp: 1, trustProxy });
         const [host, first, second] = await pool.connectMany(3);
         const { lobbyId } = await createLobby(http, host);
         const [miss] = unusedLobbyIds([lobbyId], 1);

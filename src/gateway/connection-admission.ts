@@ -1,15 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import {
+  isOriginAllowed,
+  parseAllowedOrigins,
+  type AllowedOrigins,
+} from '../common/allowed-origins.js';
 import { clientAddressOf } from '../common/source-address.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { DrainState, SHUTTING_DOWN } from '../shutdown/drain-state.js';
 
 export const SERVER_FULL = 'The server is full. Try again later.';
 export const TOO_MANY_CONNECTIONS = 'Too many connections from your address. Close one first.';
+export const ORIGIN_NOT_ALLOWED = 'This web origin may not connect to this server.';
 
 /** Why a WebSocket upgrade is refused, as the HTTP status and message it answers with. */
 export interface UpgradeRefusal {
-  status: 429 | 503;
+  status: 403 | 429 | 503;
   reason: string;
 }
 
@@ -27,13 +33,21 @@ export class ConnectionAdmission {
   private open = 0;
   private readonly openByAddress = new Map<string, number>();
 
+  private readonly origins: AllowedOrigins;
+
   constructor(
     private readonly config: OrionConfig,
     private readonly drain: DrainState,
-  ) {}
+  ) {
+    this.origins = parseAllowedOrigins(config.allowedOrigins);
+  }
 
   admit(request: Pick<IncomingMessage, 'headers' | 'socket'>): Admission {
     if (this.drain.isDraining) return refused(503, SHUTTING_DOWN);
+    // A page on another site must not open sockets in its visitors' name (CSWSH).
+    if (!isOriginAllowed(this.origins, request.headers.origin)) {
+      return refused(403, ORIGIN_NOT_ALLOWED);
+    }
     if (this.open >= this.config.maxClients) return refused(503, SERVER_FULL);
     const address = clientAddressOf(request, this.config.trustProxy);
     const fromAddress = this.openByAddress.get(address) ?? 0;

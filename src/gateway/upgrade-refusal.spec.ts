@@ -24,6 +24,7 @@ describe('refuseUpgrade', () => {
     expect(socket.written).toBe(
       'HTTP/1.1 429 Too Many Requests\r\n' +
         'Content-Type: application/json\r\n' +
+        'X-Content-Type-Options: nosniff\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         'Connection: close\r\n' +
         '\r\n' +

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { isOriginAllowed, parseAllowedOrigins } from './allowed-origins.js';
+
+describe('allowed origins', () => {
+  it('reads * as any origin', () => {
+    expect(parseAllowedOrigins(' * ')).toBe('*');
+    expect(isOriginAllowed('*', 'https://anything.example')).toBe(true);
+  });
+
+  it('reads a list, lower-cased and without a trailing slash', () => {
+    expect(parseAllowedOrigins('https://Game.example/, http://localhost:8060')).toEqual([
+      'https://game.example',
+      'http://localhost:8060',
+    ]);
+  });
+
+  it('refuses entries that are not origins', () => {
+    for (const raw of ['', 'game.example', 'https://game.example/play', 'https://a.example,,']) {
+      expect(() => parseAllowedOrigins(raw), raw).toThrow(/expected \* or comma-separated/);
+    }
+  });
+
+  it('lets listed origins and requests without an Origin through, and no other', () => {
+    const allowed = parseAllowedOrigins('https://game.example');
+    expect(isOriginAllowed(allowed, 'https://game.example')).toBe(true);
+    expect(isOriginAllowed(allowed, 'HTTPS://GAME.EXAMPLE')).toBe(true);
+    expect(isOriginAllowed(allowed, undefined)).toBe(true);
+    expect(isOriginAllowed(allowed, 'https://evil.example')).toBe(false);
+    expect(isOriginAllowed(allowed, 'null')).toBe(false);
+  });
+});
