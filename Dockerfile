@@ -21,6 +21,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Served at /docs/asyncapi.yaml; the server reads it from beside dist/.
+COPY docs/asyncapi.yaml ./docs/asyncapi.yaml
 
 # Files stay owned by root, so the server cannot rewrite its own code. 1000 is the image's
 # `node` user; numeric, so Kubernetes' runAsNonRoot can check it without a passwd lookup.

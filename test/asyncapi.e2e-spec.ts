@@ -6,14 +6,19 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVER_MESSAGE_FIELDS } from '../src/common/server-messages.js';
+import { newLobbyId } from '../src/common/random-ids.js';
 import { CLIENT_MESSAGE_DTOS } from '../src/gateway/client-messages.js';
 import { OrionGateway } from '../src/gateway/orion.gateway.js';
+import { normalizeLobbyId } from '../src/lobbies/lobbies.service.js';
+import { SENT_LOBBY_ID_PATTERN } from '../src/lobbies/lobby-id.pipe.js';
 import { UdpConnectDto } from '../src/udp/dto/udp-connect.dto.js';
 import { UDP_CONNECT_METHOD } from '../src/udp/udp-listener.service.js';
 
 interface Schema {
   $ref?: string;
   type?: string;
+  pattern?: string;
+  description?: string;
   required?: string[];
   properties?: Record<string, Schema>;
 }
@@ -24,7 +29,10 @@ interface AsyncApiDocument {
     string,
     { action: 'send' | 'receive'; channel: { $ref: string }; messages: { $ref: string }[] }
   >;
-  components: { messages: Record<string, { name: string; payload: Schema }> };
+  components: {
+    schemas: Record<string, Schema>;
+    messages: Record<string, { name: string; payload: Schema }>;
+  };
 }
 
 const doc = parse(
@@ -102,5 +110,38 @@ describe('docs/asyncapi.yaml matches the code', () => {
   it('documents the UDP datagram with its DTO fields', () => {
     expect(operationMessages('receive', 'mediationUdp')).toEqual([UDP_CONNECT_METHOD]);
     expect(documentedFields(UDP_CONNECT_METHOD).required).toEqual(dtoFields(UdpConnectDto));
+  });
+});
+
+describe('docs/asyncapi.yaml says what the server does', () => {
+  const readDoc = (path: string) =>
+    readFileSync(fileURLToPath(new URL(path, import.meta.url)), 'utf8');
+
+  it('gives the lobby ids Orion sends in upper case, and accepts any case where clients send one', () => {
+    const sent = new RegExp(doc.components.schemas.lobbyId.pattern!);
+    for (let i = 0; i < 20; i++) expect(sent.test(newLobbyId())).toBe(true);
+    expect(sent.test('k3z9q')).toBe(false);
+    expect(doc.components.schemas.lobbyId.description).toMatch(/upper case/);
+
+    const chat = doc.components.messages.lobby_messaging_send.payload.properties!.lobbyId;
+    expect(chat.pattern).toBe(SENT_LOBBY_ID_PATTERN.source);
+    const received = new RegExp(chat.pattern!);
+    // Every id the server normalises to a lobby's id matches, and nothing else could.
+    for (const id of ['K3Z9Q', 'k3z9q', ' K3z9Q ']) {
+      expect(received.test(id), id).toBe(true);
+      expect(normalizeLobbyId(id)).toMatch(sent);
+    }
+    for (const id of ['ab!', 'K3Z9', 'K3Z9QQ', '']) expect(received.test(id), id).toBe(false);
+  });
+
+  it('says the same as docs/protocol.md about the port in ptpMediation_send', () => {
+    const port = doc.components.messages.ptpMediation_send.payload.properties!.port;
+    const row = readDoc('../docs/protocol.md')
+      .split('\n')
+      .find((line) => line.startsWith('| `ptpMediation_send`'));
+    for (const text of [port.description!, row!]) {
+      expect(text).toMatch(/--udpAdvertisedPort/);
+      expect(text).toMatch(/otherwise the port Orion's UDP socket is bound to/);
+    }
   });
 });

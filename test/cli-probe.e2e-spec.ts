@@ -129,6 +129,25 @@ describe('orion probe and orion simulate (node dist/main.js)', () => {
     );
   });
 
+  it('simulate against a closed port names the URL it could not reach and reports 0.00 flows/s', async () => {
+    const url = `http://127.0.0.1:${await freeTcpPort()}`;
+    const result = await orionCli(
+      10_000,
+      'simulate',
+      '--lobbies',
+      '5',
+      '--members',
+      '2',
+      '--url',
+      url,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^ {2}lobbies succeeded: 0$/m);
+    expect(result.stdout).toMatch(/^ {2}flows\/s: {11}0\.00$/m);
+    expect(result.stdout).toContain(`  5 x connect: could not connect to ${url}: ECONNREFUSED\n`);
+    expect(result.stderr).toMatch(/^5\/5 lobbies done, 5 failed, 0\.0 flows\/s$/m);
+  });
+
   describe.concurrent('usage errors exit 2, like invalid server settings', () => {
     const cases: [string[], RegExp][] = [
       [['probe', 'http://127.0.0.1:5980', '--timeoutMs', 'soon'], /--timeoutMs/],

@@ -1,17 +1,20 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClientPool, createLobby, joinLobby, startMediation } from './support/http-flows.js';
 import {
   freeTcpPort,
   freeUdpPort,
+  LOOPBACK_ANY_PORTS,
   mainJs,
   READY_LINE,
+  repoRoot,
   runToExit,
   spawnOrion,
   stripAnsi,
   type OrionProcess,
 } from './support/orion-process.js';
+import { TEST_REDIS_URL } from './support/test-redis.js';
 
 /** Long-running servers, killed in afterEach whatever the test's outcome. */
 const servers: OrionProcess[] = [];
@@ -54,7 +57,7 @@ describe('command line: node dist/main.js', () => {
       const result = await runToExit('--help');
       expect(result.code).toBe(0);
       const expected: [string, string][] = [
-        ['host', '"0.0.0.0"'],
+        ['host', '"::"'],
         ['httpPort', '5980'],
         ['udpPort', '5990'],
         ['ptpmServerConnectTimeoutMs', '300000'],
@@ -98,16 +101,85 @@ describe('command line: node dist/main.js', () => {
       },
     );
 
-    it('an unknown flag exits non-zero and names it', async () => {
+    it('an unknown flag exits 2, like a bad value, and names it', async () => {
       const result = await runToExit('--bogusFlag', '1');
-      expect(result.code).not.toBe(0);
-      expect(result.code).not.toBeNull();
+      expect(result.code).toBe(2);
       expect(result.stderr).toContain('--bogusFlag');
       expect(stripAnsi(result.stdout)).not.toMatch(READY_LINE);
     });
   });
 
+  describe.concurrent('words after orion', () => {
+    // Loopback and free ports: were a server to start by mistake, it would bind nothing public.
+    const strays: [string, string[]][] = [
+      ['foo', ['foo', ...LOOPBACK_ANY_PORTS]],
+      ['serve', ['serve', ...LOOPBACK_ANY_PORTS]],
+      ['hlep', [...LOOPBACK_ANY_PORTS, 'hlep']],
+      ['extra', ['--httpPort=0', '--udpPort=0', '--host=127.0.0.1', 'extra', 'words']],
+    ];
+
+    it.each(strays)('%j exits 2 with a one-line hint and starts no server', async (word, args) => {
+      const result = await runToExit(...args);
+      expect(result.code).toBe(2);
+      expect(stripAnsi(result.stderr)).toBe(
+        `orion: unknown command '${word}'. Run 'orion --help'.\n`,
+      );
+      expect(stripAnsi(result.stdout)).not.toMatch(READY_LINE);
+    });
+
+    it('`help` prints the same help as --help and exits 0', async () => {
+      const [help, dashHelp] = await Promise.all([runToExit('help'), runToExit('--help')]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('--httpPort <port>');
+      expect(help.stdout).toBe(dashHelp.stdout);
+      expect(help.stderr).toBe('');
+    });
+
+    it('`help probe` prints the help of probe and exits 0', async () => {
+      const result = await runToExit('help', 'probe');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('--timeoutMs <ms>');
+    });
+
+    it.each([['--version'], ['-V']])(
+      '%s prints the version from package.json and exits 0',
+      async (flag) => {
+        const { version } = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as {
+          version: string;
+        };
+        const result = await runToExit(flag);
+        expect(result.code).toBe(0);
+        expect(result.stdout).toBe(`${version}\n`);
+        expect(result.stderr).toBe('');
+      },
+    );
+  });
+
   describe('serving', () => {
+    it('logs one startup line naming the HTTP, WebSocket, UDP, docs and metrics addresses and the mode', async () => {
+      const metricsPort = await freeTcpPort();
+      const server = orion(...LOOPBACK_ANY_PORTS, '--metricsPort', String(metricsPort));
+      const { httpPort, udpPort } = await server.ready();
+      const lines = stripAnsi(server.stdout)
+        .split('\n')
+        .filter((line) => line.includes('Orion is serving'));
+      expect(lines).toHaveLength(1);
+      const http = `http://127.0.0.1:${httpPort}`;
+      const mode = TEST_REDIS_URL ? `redis ${new URL(TEST_REDIS_URL).host}` : 'memory';
+      expect(lines[0]).toContain(
+        `Orion is serving HTTP ${http}, WebSocket ws://127.0.0.1:${httpPort}, ` +
+          `UDP 127.0.0.1:${udpPort}, docs ${http}/docs, ` +
+          `metrics http://127.0.0.1:${metricsPort}/metrics, mode ${mode}`,
+      );
+      expect(lines[0]).toMatch(/"level":30|INFO/);
+
+      // Every address it names answers.
+      expect((await request(http).get('/docs')).status).toBe(200);
+      expect((await request(`http://127.0.0.1:${metricsPort}`).get('/metrics')).status).toBe(200);
+      wsUrl = `ws://127.0.0.1:${httpPort}`;
+      await pool.connectMany(1);
+    });
+
     it('starts with --httpPort=0 --udpPort 0 --host 127.0.0.1, answers GET /ping, and exits 0 on SIGTERM', async () => {
       const server = orion(
         '--httpPort=0',

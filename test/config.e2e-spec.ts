@@ -84,7 +84,9 @@ describe('configuration: flags, then ORION_* environment variables, then default
       'ORION_CHAT_BURST',
       'ORION_HTTP_RATE_LIMIT',
       'ORION_JOIN_MISS_LIMIT',
+      'ORION_JOIN_MISS_LIMIT_PER_IP',
       'ORION_TRUST_PROXY',
+      'ORION_ALLOWED_ORIGINS',
       'ORION_WS_HEARTBEAT_INTERVAL_MS',
       'ORION_SHUTDOWN_GRACE_MS',
     ]);
@@ -152,7 +154,7 @@ describe('configuration: flags, then ORION_* environment variables, then default
     const logAndMetrics = ['--logFormat', 'pretty', '--metricsPort', String(metricsPort)];
     const server = orion([...LOOPBACK_ANY_PORTS, ...logAndMetrics], {});
     const { httpPort } = await server.ready();
-    expect(stripAnsi(server.stdout)).toMatch(/INFO \(\d+\): Orion is serving/);
+    expect(stripAnsi(server.stdout)).toMatch(/INFO: \[Orion\] Orion is serving/);
     expect(server.stdout).not.toContain('"level":30');
     expect((await request(`http://127.0.0.1:${httpPort}`).get('/metrics')).status).toBe(404);
     const metrics = await request(`http://127.0.0.1:${metricsPort}`).get('/metrics');

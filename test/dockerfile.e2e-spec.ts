@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   argsOf,
@@ -87,6 +90,13 @@ describe('Dockerfile', () => {
     expect(exposed.filter((port) => port === '5980' || port === '5980/tcp')).toHaveLength(1);
   });
 
+  it('ships docs/asyncapi.yaml beside dist/, which the server serves at /docs/asyncapi.yaml', () => {
+    const copies = argsOf(finalStage, 'COPY').filter((args) => !args.includes('--from'));
+    expect(copies).toContainEqual(expect.stringMatching(/^docs\/asyncapi\.yaml\s+\.\/docs\//));
+    // dist/common/openapi.js reads ../../docs/asyncapi.yaml: docs/ must sit beside dist/.
+    expect(argsOf(finalStage, 'WORKDIR').at(-1)).toBe('/app');
+  });
+
   it('starts node dist/main.js directly (exec form), so SIGTERM reaches Orion and it drains', () => {
     const argv = containerArgv();
     const node = argv.findIndex((word) => word === 'node' || word.endsWith('/node'));
@@ -101,8 +111,70 @@ describe('.dockerignore', () => {
     (path) => expect(isIgnored(dockerignore, path)).toBe(true),
   );
 
-  it.each(['package.json', 'package-lock.json', 'src', 'tsconfig.json', 'tsconfig.build.json'])(
-    'sends %s, which the build needs',
-    (path) => expect(isIgnored(dockerignore, path)).toBe(false),
+  it.each([
+    'package.json',
+    'package-lock.json',
+    'src',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'docs/asyncapi.yaml',
+  ])('sends %s, which the build needs', (path) =>
+    expect(isIgnored(dockerignore, path)).toBe(false),
   );
+});
+
+/** Whether an npm engines range such as "^20.19.0 || ^24.0.0" admits some release of `major`. */
+function admitsMajor(range: string, major: number): boolean {
+  return range.split('||').some((clause) =>
+    [...clause.matchAll(/(>=|<=|>|<|\^|~|=)?\s*v?(\d+)(?:\.[\dxX*]+)*/g)].every(
+      ([, operator, bound]) => {
+        const limit = Number(bound);
+        if (operator === '>=' || operator === '>') return major >= limit;
+        if (operator === '<=') return major <= limit;
+        if (operator === '<') return major < limit;
+        return major === limit;
+      },
+    ),
+  );
+}
+
+function fetchNode(...args: string[]) {
+  const script = join(repoRoot, 'scripts', 'fetch-node.mjs');
+  return spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', timeout: 10_000 });
+}
+
+describe("the image's Node, on which .ci/run runs the tests a second time", () => {
+  const imageNode = /^node:(\d+(?:\.\d+){0,2})(?=$|[-@])/.exec(imageOf(finalStage))?.[1];
+
+  it('is the version scripts/fetch-node.mjs fetches for that run, read from this Dockerfile', () => {
+    expect(imageNode).toBeDefined();
+    const wanted = fetchNode('--wanted');
+    expect(wanted.stderr).toBe('');
+    expect(wanted.stdout.trim()).toBe(imageNode);
+  });
+
+  it('must be one version: fetch-node refuses a Dockerfile whose stages name two', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orion-dockerfile-'));
+    try {
+      const dockerfile = join(dir, 'Dockerfile');
+      writeFileSync(dockerfile, 'FROM node:22-slim AS build\nFROM node:24-slim\n');
+      const refused = fetchNode('--wanted', '--dockerfile', dockerfile);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/stages use different Nodes: 22,24/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('and the Node these tests run on are both admitted by package.json engines', () => {
+    const { engines } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    expect(admitsMajor(engines.node, Number(imageNode?.split('.')[0]))).toBe(true);
+    expect(admitsMajor(engines.node, Number(process.versions.node.split('.')[0]))).toBe(true);
+  });
+
+  it('is really the runtime of this run when .ci/run names one (ORION_TEST_NODE_VERSION)', () => {
+    expect(process.version).toBe(process.env.ORION_TEST_NODE_VERSION ?? process.version);
+  });
 });

@@ -80,6 +80,7 @@ const VALUE_SETS = {
   },
   customServer: {
     server: {
+      host: '0.0.0.0',
       logLevel: 'debug',
       maxClients: 7,
       httpPort: 8080,
@@ -185,6 +186,12 @@ describe('server settings', () => {
       if (value === null) continue;
       expect(settings[key], key).toEqual(value);
     }
+  });
+
+  it('leaves ORION_HOST unset by default, so that the server binds dual-stack where the pod has IPv6', () => {
+    const variables = (chart('default').container.env ?? []).map((variable) => variable.name);
+    expect(variables).not.toContain('ORION_HOST');
+    expect(settingsOf('customServer').host).toBe('0.0.0.0');
   });
 
   it('passes overridden server values through', () => {

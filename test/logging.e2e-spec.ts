@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactTokens } from '../src/logging/redact-tokens.js';
@@ -18,12 +19,16 @@ describe('logs: JSON lines with request and lifecycle records, and no secrets', 
   const pool = new ClientPool();
   const tokens: string[] = [];
   let records: LogRecord[];
+  const lobbyIds: string[] = [];
+  let startup: LogRecord[];
 
   beforeAll(async () => {
     orion = await startOrion({ logLevel: 'info' });
+    startup = orion.logger.records;
     const party = await openParty(orion, pool, ['Ann', 'Bob']);
     await mediateToSuccess(orion, party);
     const quitters = await openParty(orion, pool, ['Cid', 'Dee']);
+    lobbyIds.push(party.lobbyId, quitters.lobbyId);
     const mark = markOf(quitters.host.client);
     expect((await postStart(orion, quitters.host.client, quitters.lobbyId)).status).toBe(200);
     await quitters.members[0].client.close();
@@ -32,6 +37,7 @@ describe('logs: JSON lines with request and lifecycle records, and no secrets', 
     await request(orion.httpUrl)
       .post('/lobbies')
       .send({ token: party.host.client.token, hostName: ' bad', lobbyName: 'x' });
+    await request(orion.httpUrl).get('/no/such/route?secret=1');
     tokens.push(...[...party.everyone, ...quitters.everyone].map((peer) => peer.client.token));
     await pool.closeAll();
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -43,7 +49,7 @@ describe('logs: JSON lines with request and lifecycle records, and no secrets', 
   });
 
   it('writes nothing but JSON objects, one per line, with a level and a message', () => {
-    expect(orion.logger.lines.length).toBeGreaterThan(20);
+    expect(orion.logger.lines.length).toBeGreaterThan(10);
     for (const record of records) {
       expect(typeof record.level).toBe('number');
       expect(typeof record.msg).toBe('string');
@@ -66,6 +72,36 @@ describe('logs: JSON lines with request and lifecycle records, and no secrets', 
     ).toBe(true);
   });
 
+  it('gives each request line the real path, with the lobby id, and no query string', () => {
+    const requests = records.filter((record) => record.msg === 'request completed');
+    const joins = requests.filter((record) => record.route === '/lobbies/:lobbyId/join');
+    expect(joins.map((join) => join.req)).toEqual(
+      lobbyIds.map((lobbyId) => ({ method: 'POST', url: `/lobbies/${lobbyId}/join` })),
+    );
+    const unmatched = requests.filter((record) => record.route === 'unmatched');
+    expect(unmatched.map((record) => record.req)).toEqual([
+      { method: 'GET', url: '/no/such/route' },
+    ]);
+  });
+
+  it('writes exactly one route key on each request line, the matched pattern', () => {
+    const lines = orion.logger.lines.filter((line) => line.includes('"req":'));
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) expect(line.match(/"route":/g), line).toHaveLength(1);
+    const routes = new Set(records.filter((record) => record.req).map((record) => record.route));
+    expect(routes).toContain('/lobbies');
+    expect(routes).toContain('/lobbies/:lobbyId/ptp/start');
+  });
+
+  it("writes none of Nest's start-up lines at info, only Orion's own", () => {
+    // Nest alone wrote about 40 lines here. Orion's own: the UDP listener's, and Redis's
+    // connection with --redisUrl.
+    expect(startup.length).toBeLessThanOrEqual(2);
+    for (const record of startup) {
+      expect(record.context).not.toMatch(/^(Nest|InstanceLoader|Route|WebSockets)/);
+    }
+  });
+
   it('writes the lifecycle of lobbies and mediations with their ids, and no per-client lines', () => {
     const byMessage = (msg: string) => records.filter((record) => record.msg === msg);
     // Per-client lines are debug, below the default level this server runs at.
@@ -86,6 +122,50 @@ describe('logs: JSON lines with request and lifecycle records, and no secrets', 
   it('contains none of the tokens issued in the run', () => {
     expect(tokens).toHaveLength(4);
     for (const token of tokens) expect(orion.logger.text).not.toContain(token);
+  });
+});
+
+describe("Nest's start-up lines", () => {
+  it('are written at debug, with their context', async () => {
+    const orion = await startOrion({ logLevel: 'debug' });
+    await orion.close();
+    const nest = orion.logger.records.filter((record) => record.context === 'InstanceLoader');
+    expect(nest.length).toBeGreaterThan(5);
+    for (const record of nest) expect(record.level).toBe(20);
+    const started = orion.logger.records.find((record) => record.context === 'NestApplication');
+    expect(started).toMatchObject({ level: 20, msg: 'Nest application successfully started' });
+  });
+});
+
+describe('logs in the pretty format', () => {
+  // Colours, when the terminal has them, are not part of what a line says.
+  const plain = (line: string) => stripVTControlCharacters(line);
+
+  it('print one line per request: method, path, status and time', async () => {
+    const orion = await startOrion({ logLevel: 'info', logFormat: 'pretty' });
+    try {
+      const before = orion.logger.lines.length;
+      await request(orion.httpUrl).get('/ping').expect(200);
+      await request(orion.httpUrl).post('/lobbies/K3Z9Q/join').send({}).expect(400);
+      await request(orion.httpUrl).get('/lobbies').expect(200);
+      const lines = orion.logger.lines.slice(before).map(plain);
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/INFO.*: GET \/ping 200 \d+ms$/);
+      expect(lines[1]).toMatch(/INFO.*: POST \/lobbies\/K3Z9Q\/join 400 \d+ms$/);
+      expect(lines[2]).toMatch(/INFO.*: GET \/lobbies 200 \d+ms$/);
+    } finally {
+      await orion.close();
+    }
+  });
+
+  it('print any other record on one line, with its context and fields', async () => {
+    const orion = await startOrion({ logLevel: 'debug', logFormat: 'pretty' });
+    await orion.close();
+    const udp = orion.logger.lines.map(plain).filter((line) => line.includes('UDP'));
+    expect(udp).toHaveLength(1);
+    expect(udp[0]).toMatch(
+      /DEBUG.*: \[UdpListenerService\] Listening for UDP on 127\.0\.0\.1:\d+$/,
+    );
   });
 });
 

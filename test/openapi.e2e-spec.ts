@@ -1,4 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
@@ -32,12 +33,22 @@ describe('OpenAPI document at /docs/openapi.json', () => {
     const statuses = (path: string, method: string) =>
       Object.keys(document.paths[path]?.[method]?.responses ?? {}).sort();
     expect(statuses('/lobbies', 'get')).toEqual(['200', '503']);
-    expect(statuses('/lobbies', 'post')).toEqual(['201', '400', '409', '413', '429', '500', '503']);
+    expect(statuses('/lobbies', 'post')).toEqual([
+      '201',
+      '400',
+      '409',
+      '413',
+      '415',
+      '429',
+      '500',
+      '503',
+    ]);
     expect(statuses('/lobbies/{lobbyId}/join', 'post')).toEqual([
       '200',
       '400',
       '409',
       '413',
+      '415',
       '429',
       '500',
       '503',
@@ -47,6 +58,7 @@ describe('OpenAPI document at /docs/openapi.json', () => {
       '400',
       '409',
       '413',
+      '415',
       '429',
       '500',
       '503',
@@ -54,6 +66,41 @@ describe('OpenAPI document at /docs/openapi.json', () => {
     expect(statuses('/ping', 'get')).toEqual(['200']);
     expect(statuses('/healthz', 'get')).toEqual(['200']);
     expect(statuses('/readyz', 'get')).toEqual(['200', '503']);
+    expect(statuses('/metrics', 'get')).toEqual(['200', '404']);
+  });
+
+  it('describes /metrics as Prometheus text, absent here when --metricsPort moves it', () => {
+    const metrics = document.paths['/metrics']!.get! as unknown as {
+      responses: Record<string, { description: string; content?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(metrics.responses['200'].content ?? {})).toEqual(['text/plain']);
+    expect(metrics.responses['200'].description).toMatch(/Prometheus/);
+    expect(metrics.responses['404'].description).toMatch(/--metricsPort/);
+  });
+
+  it("gives people's names as examples of hostName and peerName, and a lobby name for lobbyName", () => {
+    const schemas = (
+      document as unknown as {
+        components: {
+          schemas: Record<string, { properties: Record<string, { example?: unknown }> }>;
+        };
+      }
+    ).components.schemas;
+    expect(schemas.CreateLobbyDto.properties.hostName.example).toBe('Alice');
+    expect(schemas.CreateLobbyDto.properties.lobbyName.example).toBe('Friday Night');
+    expect(schemas.JoinLobbyDto.properties.peerName.example).toBe('Bob');
+  });
+
+  it('gives the lobbyId path parameter the pattern the server accepts', () => {
+    for (const path of ['/lobbies/{lobbyId}/join', '/lobbies/{lobbyId}/ptp/start']) {
+      const operation = document.paths[path]!.post! as unknown as {
+        parameters: { name: string; in: string; schema: { pattern: string } }[];
+      };
+      const lobbyId = operation.parameters.find((parameter) => parameter.name === 'lobbyId');
+      const pattern = new RegExp(lobbyId!.schema.pattern);
+      for (const id of ['K3Z9Q', 'k3z9q', ' K3Z9Q ']) expect(pattern.test(id), id).toBe(true);
+      for (const id of ['ab!', 'K3Z9', 'A'.repeat(40)]) expect(pattern.test(id), id).toBe(false);
+    }
   });
 
   it('describes the error body as { errors: string[] }', () => {
@@ -77,6 +124,17 @@ describe('OpenAPI document at /docs/openapi.json', () => {
       };
       expect(tooMany.headers?.['Retry-After']?.schema?.type, path).toBe('integer');
     }
+  });
+
+  it('serves the AsyncAPI document its description names, at /docs/asyncapi.yaml', async () => {
+    const info = (document as unknown as { info: { description: string } }).info;
+    expect(info.description).toContain('/docs/asyncapi.yaml');
+    const response = await request(orion.httpUrl).get('/docs/asyncapi.yaml');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/yaml/);
+    expect(response.text).toBe(
+      readFileSync(new URL('../docs/asyncapi.yaml', import.meta.url), 'utf8'),
+    );
   });
 
   it('serves the Swagger UI at /docs', async () => {

@@ -24,7 +24,7 @@ describe('progress bar', () => {
     bar.update(2, 1);
     bar.finish(2, 1);
     expect(writes[0]).toBe('\r\x1b[2K[#---] 1/4 lobbies done, 0 failed, 1.0 flows/s');
-    expect(writes[1]).toBe('\r\x1b[2K[##--] 2/4 lobbies done, 1 failed, 1.0 flows/s');
+    expect(writes[1]).toBe('\r\x1b[2K[##--] 2/4 lobbies done, 1 failed, 0.5 flows/s');
     expect(writes.at(-1)).toBe('\n');
     expect(writes.slice(0, -1).every((text) => !text.includes('\n'))).toBe(true);
   });

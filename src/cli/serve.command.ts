@@ -1,12 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { CommandRunner, Option, RootCommand } from 'nest-commander';
 import { createOrionApp } from '../app.factory.js';
+import { BindHost } from '../config/bind-host.js';
 import type { OrionSettings } from '../config/orion-config.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { buildConfig, envNameOf, SETTINGS } from '../config/settings.js';
+import { MetricsServer } from '../metrics/metrics-server.js';
 import { shutDownGracefully } from '../shutdown/graceful-shutdown.js';
 import { UdpListenerService } from '../udp/udp-listener.service.js';
+import { startupLine } from './startup-line.js';
+import { EXIT_USAGE } from './subcommand.js';
 
 /** `orion [flags]`: starts the server and runs until SIGINT or SIGTERM, then drains. */
 @RootCommand({
@@ -14,14 +18,36 @@ import { UdpListenerService } from '../udp/udp-listener.service.js';
   description: 'Start the Orion lobby and peer-to-peer mediation server.',
 })
 export class ServeCommand extends CommandRunner {
+  /**
+   * The root command takes no arguments, but commander hands any word to its action: a
+   * typo such as `orion hlep` would start a server. `help [command]` prints the help
+   * instead, and any other word exits 2 (main.ts's errorHandler) before anything starts.
+   */
+  override setCommand(command: Command): this {
+    command.addHelpCommand(true);
+    command.hook('preAction', (root, actionCommand) => {
+      if (actionCommand !== root || root.args.length === 0) return;
+      root.error(`orion: unknown command '${root.args[0]}'. Run 'orion --help'.`, {
+        exitCode: EXIT_USAGE,
+        code: 'orion.unknownCommand',
+      });
+    });
+    return super.setCommand(command);
+  }
+
   async run(_args: string[], options: Partial<OrionSettings> = {}): Promise<void> {
     const config = buildConfig(options);
     const app = await createOrionApp(config);
-    const logger = new Logger('Orion');
-    const udpPort = app.get(UdpListenerService).port;
     const address = app.getHttpServer().address();
-    const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
-    logger.log(`Orion is serving HTTP/WebSocket on ${config.host}:${httpPort}, UDP on ${udpPort}`);
+    const line = startupLine({
+      host: app.get(BindHost).address,
+      httpPort: typeof address === 'object' && address ? address.port : config.httpPort,
+      udpPort: app.get(UdpListenerService).port,
+      metricsPort: app.get(MetricsServer).port,
+      redisUrl: config.redisUrl,
+    });
+    const logger = new Logger('Orion');
+    logger.log(line);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));

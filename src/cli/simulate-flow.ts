@@ -33,13 +33,7 @@ export async function runLobbyFlow(options: LobbyFlowOptions): Promise<void> {
   let stage: FlowStage = 'connect';
   try {
     for (let i = 0; i < options.members; i++) {
-      clients.push(
-        await OrionClient.connect({
-          url: options.url,
-          connectTimeoutMs: deadline.leftMs(),
-          requestTimeoutMs: deadline.leftMs(),
-        }),
-      );
+      clients.push(await connectClient(options.url, deadline));
     }
     const [host, ...members] = clients;
 
@@ -74,6 +68,30 @@ export async function runLobbyFlow(options: LobbyFlowOptions): Promise<void> {
   } finally {
     await Promise.all(clients.map((client) => closeClient(client)));
   }
+}
+
+/** Connects one client; a server that cannot be reached is named by its URL and error code. */
+async function connectClient(url: string, deadline: Deadline): Promise<OrionClient> {
+  try {
+    return await OrionClient.connect({
+      url,
+      connectTimeoutMs: deadline.leftMs(),
+      requestTimeoutMs: deadline.leftMs(),
+    });
+  } catch (error) {
+    const code = networkErrorCode(error);
+    if (code === undefined) throw error;
+    throw new Error(`could not connect to ${url}: ${code}`, { cause: error });
+  }
+}
+
+/** ECONNREFUSED, ENOTFOUND, ...: the code of a socket error somewhere in the cause chain. */
+export function networkErrorCode(error: unknown): string | undefined {
+  for (let at = error; at instanceof Error; at = at.cause) {
+    const { code } = at as NodeJS.ErrnoException;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 async function hearLines(client: OrionClient, count: number, deadline: Deadline): Promise<void> {

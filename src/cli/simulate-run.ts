@@ -33,7 +33,7 @@ export async function runSimulation(
           timeoutMs: options.flowTimeoutMs,
         });
       } catch (error) {
-        failureReasons.push(failureReason(error));
+        failureReasons.push(failureReason(error, options.url));
       }
       done++;
       progress.update(done, failureReasons.length);

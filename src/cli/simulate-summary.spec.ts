@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrionRequestError, PunchFailedError } from '../sdk/index.js';
-import { FlowFailure } from './simulate-flow.js';
+import { FlowFailure, networkErrorCode } from './simulate-flow.js';
 import { failureReason, formatSummary, groupReasons } from './simulate-summary.js';
 
 describe('simulate summary', () => {
@@ -21,6 +21,44 @@ describe('simulate summary', () => {
       );
     expect(failureReason(full('AAAAA'))).toBe(failureReason(full('BBBBB')));
     expect(failureReason(new FlowFailure('connect', new Error('boom')))).toBe('connect: boom');
+  });
+
+  it("keeps the server's own address, which is the same for every lobby", () => {
+    const refused = new FlowFailure(
+      'connect',
+      new Error('could not connect to http://127.0.0.1:1: ECONNREFUSED'),
+    );
+    expect(failureReason(refused, 'http://127.0.0.1:1')).toBe(
+      'connect: could not connect to http://127.0.0.1:1: ECONNREFUSED',
+    );
+    const v6 = new FlowFailure('connect', new Error('connect ECONNREFUSED [::1]:5980'));
+    expect(failureReason(v6, 'http://[::1]:5980')).toBe('connect: connect ECONNREFUSED [::1]:5980');
+    // Any other address still varies from lobby to lobby.
+    const peer = new FlowFailure('mediate', new Error('no answer from 10.0.0.7:4000'));
+    expect(failureReason(peer, 'http://127.0.0.1:5980')).toBe('mediate: no answer from <address>');
+  });
+
+  it('finds the socket error code behind a wrapped connection error', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      code: 'ECONNREFUSED',
+    });
+    const wrapped = new Error('Could not open a WebSocket to ws://127.0.0.1:1/', {
+      cause: refused,
+    });
+    expect(networkErrorCode(wrapped)).toBe('ECONNREFUSED');
+    expect(networkErrorCode(new Error('Opening handshake has timed out'))).toBeUndefined();
+  });
+
+  it('counts only succeeded lobbies in flows/s: a dead server makes 0.00, not a fast rate', () => {
+    const text = formatSummary({
+      url: 'http://127.0.0.1:1',
+      lobbies: 10,
+      membersPerLobby: 2,
+      succeeded: 0,
+      failureReasons: Array<string>(10).fill('connect: x'),
+      durationMs: 90,
+    });
+    expect(text).toContain('  flows/s:           0.00\n');
   });
 
   it('groups reasons, the most frequent first', () => {
@@ -46,7 +84,7 @@ describe('simulate summary', () => {
       '  lobbies failed:    3',
       '  clients:           12',
       '  duration:          2.00 s',
-      '  flows/s:           2.00',
+      '  flows/s:           1.00',
       'Failure reasons:',
       '  2 x join: x',
       '  1 x mediate: y',

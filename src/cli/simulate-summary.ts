@@ -12,15 +12,19 @@ export interface SimulationResult {
 
 /**
  * A failure as a reason that groups well: the stage and error kind, with the parts that
- * differ from lobby to lobby (addresses, ports, lobby ids) replaced by placeholders.
+ * differ from lobby to lobby (addresses, ports, lobby ids) replaced by placeholders. The
+ * server's own address (`serverUrl`'s host:port) is the same for every lobby and says
+ * which server failed, so it stays.
  */
-export function failureReason(error: unknown): string {
+export function failureReason(error: unknown, serverUrl?: string): string {
   const stage = error instanceof FlowFailure ? error.stage : 'run';
   const cause = error instanceof FlowFailure ? error.cause : (error as Error);
   const kind = cause?.name && cause.name !== 'Error' ? `${cause.name}: ` : '';
+  const server = serverUrl === undefined ? undefined : new URL(serverUrl).host;
+  const address = (found: string) => (found === server ? found : '<address>');
   const message = String(cause?.message ?? cause)
-    .replace(/\[[0-9a-fA-F:.]+\]:\d+/g, '<address>')
-    .replace(/\b\d{1,3}(\.\d{1,3}){3}:\d+/g, '<address>')
+    .replace(/\[[0-9a-fA-F:.]+\]:\d+/g, address)
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}:\d+/g, address)
     .replace(/\/lobbies\/[^/\s)]+/g, '/lobbies/<id>')
     .replace(/\blobby [A-Z0-9]{5}\b/g, 'lobby <id>')
     .replace(/\b\d+ seconds\b/g, 'N seconds');
@@ -37,7 +41,8 @@ export function groupReasons(reasons: readonly string[]): [reason: string, count
 /** The summary printed to stdout at the end of `orion simulate`. */
 export function formatSummary(result: SimulationResult): string {
   const seconds = result.durationMs / 1_000;
-  const flowsPerSecond = seconds > 0 ? result.lobbies / seconds : 0;
+  // Succeeded flows only: failures against a dead server are fast, not throughput.
+  const flowsPerSecond = seconds > 0 ? result.succeeded / seconds : 0;
   const lines = [
     `Simulated ${result.lobbies} lobbies of ${result.membersPerLobby} clients against ${result.url}`,
     `  lobbies succeeded: ${result.succeeded}`,

@@ -6,6 +6,7 @@ import {
   ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
   ApiTooManyRequestsResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { ErrorBody } from './http-exception.filter.js';
 
@@ -14,7 +15,8 @@ export const ApiErrorResponses = () =>
   applyDecorators(
     ApiBadRequestResponse({
       type: ErrorBody,
-      description: 'The body failed validation, was not JSON, or the token is unknown.',
+      description:
+        'The body failed validation, was not JSON or not a JSON object, the lobby id in the path is malformed, or the token is unknown.',
     }),
     ApiConflictResponse({
       type: ErrorBody,
@@ -24,13 +26,17 @@ export const ApiErrorResponses = () =>
       type: ErrorBody,
       description: 'The body is larger than the server accepts (--maxBodyBytes).',
     }),
+    ApiUnsupportedMediaTypeResponse({
+      type: ErrorBody,
+      description: 'The request has a body whose Content-Type is not application/json.',
+    }),
     ApiTooManyRequestsResponse({
       type: ErrorBody,
       description:
-        'Too many POST requests from this address (--httpRateLimit), or, on join and start, too many requests for lobbies that do not exist (--joinMissLimit).',
+        'Too many POST requests from this address (--httpRateLimit), or, on join and start, too many requests for lobbies that do not exist, from this client (--joinMissLimit) or from this address (--joinMissLimitPerIp).',
       headers: {
         'Retry-After': {
-          description: 'Seconds until a request from this address is accepted again.',
+          description: 'Seconds until a request from this client or address is accepted again.',
           schema: { type: 'integer', minimum: 1 },
         },
       },

@@ -37,6 +37,7 @@ export function answerClientErrorsAsJson(server: Server): void {
     socket.once('close', () => clearTimeout(cut));
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        'X-Content-Type-Options: nosniff\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });

@@ -69,6 +69,7 @@ function messagesOf(exception: HttpException): string[] {
 const BODY_READ_ERRORS: Record<string, string> = {
   'entity.parse.failed': 'The request body is not valid JSON.',
   'entity.too.large': 'The request body is too large.',
+  'charset.unsupported': 'The request body must be JSON in UTF-8.',
 };
 
 /** A friendly message for errors raised while reading the body (body-parser's `type`). */

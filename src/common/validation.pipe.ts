@@ -6,6 +6,8 @@ import {
 } from '@nestjs/common';
 import { isNestedTooDeeply, MAX_NESTING_DEPTH } from './nesting-depth.js';
 
+export const BODY_NOT_AN_OBJECT = 'The request body must be a JSON object.';
+
 /**
  * Refuses an HTTP body or query nested deeper than any Orion request, before
  * class-transformer recurses into it. Only those: the pipe also sees WebSocket handler
@@ -13,6 +15,11 @@ import { isNestedTooDeeply, MAX_NESTING_DEPTH } from './nesting-depth.js';
  */
 class ShallowInputValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // `null`, a number or an array is valid JSON, but no request of Orion's; undefined is
+    // an empty body, which fails on its missing fields.
+    if (metadata.type === 'body' && value !== undefined && !isJsonObject(value)) {
+      throw new BadRequestException({ errors: [BODY_NOT_AN_OBJECT] });
+    }
     const fromRequest = metadata.type === 'body' || metadata.type === 'query';
     if (fromRequest && isNestedTooDeeply(value)) {
       throw new BadRequestException({
@@ -49,4 +56,8 @@ function collectMessages(errors: ValidationError[]): string[] {
     ...Object.values(error.constraints ?? {}),
     ...collectMessages(error.children ?? []),
   ]);
+}
+
+function isJsonObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

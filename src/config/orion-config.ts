@@ -14,9 +14,13 @@ const MAX_COUNT = 10_000_000;
  * class instead of reading flags or the environment itself.
  */
 export class OrionConfig {
-  /** Bind address for the HTTP/WebSocket server and the UDP socket. */
+  /**
+   * Bind address for the HTTP/WebSocket server and the UDP socket. Unset: `::` for IPv6 and
+   * IPv4 both, or `0.0.0.0` without IPv6 (bind-host.ts decides; inject BindHost).
+   */
+  @IsOptional()
   @IsIP()
-  host = '0.0.0.0';
+  host: string | undefined = undefined;
 
   @IsInt()
   @Min(0)
@@ -197,15 +201,33 @@ export class OrionConfig {
   @Max(MAX_COUNT)
   httpRateLimit = 120;
 
-  /** Joins to lobby ids that do not exist, per IP address per minute; 0 turns it off. */
+  /** Joins and starts naming lobby ids that do not exist, per client per minute; 0: off. */
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   joinMissLimit = 10;
 
+  /**
+   * The same across every client of one IP address (an IPv6 /64): what stops a guesser who
+   * opens socket after socket for fresh tokens; 0 turns it off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COUNT)
+  joinMissLimitPerIp = 100;
+
   /** Take the client's address from X-Forwarded-For (only behind a trusted proxy). */
   @IsBoolean()
   trustProxy = false;
+
+  /**
+   * Web origins that may use Orion from a browser: `*` for any, or a comma-separated list
+   * of origins. Requests without an Origin header (native clients) are always allowed.
+   */
+  @Matches(/^(\*|[a-z][a-z0-9+.-]*:\/\/[^\s/,?#]+(,[a-z][a-z0-9+.-]*:\/\/[^\s/,?#]+)*)$/, {
+    message: 'allowedOrigins must be * or comma-separated origins such as https://game.example',
+  })
+  allowedOrigins = '*';
 
   /** How often every WebSocket client is pinged; two missed pongs end the client. */
   @IsInt()

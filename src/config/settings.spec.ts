@@ -18,7 +18,7 @@ const TIMERS = [
 describe('buildConfig', () => {
   it('uses the documented defaults when nothing is given', () => {
     expect({ ...buildConfig() }).toEqual({
-      host: '0.0.0.0',
+      host: undefined,
       httpPort: 5980,
       udpPort: 5990,
       udpAdvertisedPort: undefined,
@@ -46,7 +46,9 @@ describe('buildConfig', () => {
       chatBurst: 10,
       httpRateLimit: 120,
       joinMissLimit: 10,
+      joinMissLimitPerIp: 100,
       trustProxy: false,
+      allowedOrigins: '*',
       wsHeartbeatIntervalMs: 30_000,
       shutdownGraceMs: 10_000,
     });
@@ -56,7 +58,7 @@ describe('buildConfig', () => {
     const config = buildConfig({ httpPort: 0, udpPort: 7000, ptpmConnectTimeoutMs: 1500 });
 
     expect(config).toMatchObject({
-      host: '0.0.0.0',
+      host: undefined,
       httpPort: 0,
       udpPort: 7000,
       ptpmServerConnectTimeoutMs: 300_000,
@@ -164,6 +166,7 @@ describe('limit settings', () => {
     ['chatBurst', '1', '10000000', ['0']],
     ['httpRateLimit', '0', '10000000', ['-1', '10000001']],
     ['joinMissLimit', '0', '10000000', ['-1', '2.5']],
+    ['joinMissLimitPerIp', '0', '10000000', ['-1', 'x']],
     ['wsHeartbeatIntervalMs', '1', '2147483647', ['0', '2147483648']],
     ['shutdownGraceMs', '1', '2147483647', ['0', '']],
   ] as const)('%s accepts %s to %s and rejects the rest', (key, min, max, bad) => {

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { isIP } from 'node:net';
+import { parseAllowedOrigins } from '../common/allowed-origins.js';
 import { LOG_FORMATS, LOG_LEVELS, OrionConfig, type OrionSettings } from './orion-config.js';
 
 /** Describes one setting for the command line: its flag, help text and parser. */
@@ -66,7 +67,8 @@ export const SETTINGS: readonly SettingDefinition[] = [
   {
     key: 'host',
     valueName: 'address',
-    description: 'address the HTTP/WebSocket server and the UDP socket bind to',
+    description:
+      'address the HTTP/WebSocket server and the UDP socket bind to (default: "::", IPv6 and IPv4; "0.0.0.0" without IPv6)',
     parse: ipAddress,
   },
   {
@@ -236,7 +238,14 @@ export const SETTINGS: readonly SettingDefinition[] = [
     key: 'joinMissLimit',
     valueName: 'count',
     description:
-      'joins and starts naming unknown lobby ids, per IP address per minute, then 429 (0: no limit)',
+      'joins and starts naming unknown lobby ids, per client per minute, then 429 for that client (0: no limit)',
+    parse: countOrOff,
+  },
+  {
+    key: 'joinMissLimitPerIp',
+    valueName: 'count',
+    description:
+      'the same for all clients of one IP address together, then 429 for the address (0: no limit)',
     parse: countOrOff,
   },
   {
@@ -246,6 +255,16 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description:
       "take the client's IP address from X-Forwarded-For; off unless given (behind a proxy only)",
     parse: yesOrNo,
+  },
+  {
+    key: 'allowedOrigins',
+    valueName: 'origins',
+    description:
+      'web origins that may call the API and open WebSockets from a browser: * or a comma-separated list',
+    parse: (raw: string) => {
+      const origins = parseAllowedOrigins(raw);
+      return origins === '*' ? '*' : origins.join(',');
+    },
   },
   {
     key: 'wsHeartbeatIntervalMs',

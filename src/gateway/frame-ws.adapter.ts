@@ -7,7 +7,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { decodeFrame } from '../common/frame-codec.js';
 import type { WsFrameResult } from '../common/orion-events.js';
 import type { ConnectionAdmission } from './connection-admission.js';
-import { refuseUpgrade } from './upgrade-refusal.js';
+import { handshakeRefusal, refuseUpgrade } from './upgrade-refusal.js';
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -52,6 +52,10 @@ export class FrameWsAdapter extends WsAdapter {
       ...wsOptions,
       maxPayload: this.options.maxFrameBytes,
     });
+    // ws answers a malformed handshake itself in text/html, unless someone listens here.
+    wsServer.on('wsClientError', (error: Error, socket: Duplex) =>
+      refuseUpgrade(socket, handshakeRefusal(error)),
+    );
     const httpServer = this.app.getHttpServer();
     const listener: UpgradeListener = (request, socket, head) => {
       const admission = this.options.admission.admit(request);

@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { OrionEventBus } from '../common/orion-events.js';
-import { normalizeSourceAddress } from '../common/source-address.js';
+import { limitKeyOf, normalizeSourceAddress } from '../common/source-address.js';
 import type { OrionConfig } from '../config/orion-config.js';
 import { PendingConnections, type PendingRefusal } from './pending-connections.js';
 
@@ -65,7 +65,7 @@ export function guardHttpConnections(
 
   server.on('connection', (socket: Socket) => {
     // X-Forwarded-For is not known before the headers: behind a proxy this is the proxy.
-    const address = normalizeSourceAddress(socket.remoteAddress ?? 'unknown');
+    const address = limitKeyOf(normalizeSourceAddress(socket.remoteAddress ?? 'unknown'));
     const admission = pending.admit(address);
     if (!admission.admitted) {
       events.emit('http.connectionRefused', { reason: admission.reason });
@@ -105,6 +105,7 @@ function refuseConnection(socket: Socket, reason: PendingRefusal): void {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +
+        'X-Content-Type-Options: nosniff\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }

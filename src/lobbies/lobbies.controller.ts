@@ -1,11 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClientsService } from '../clients/clients.service.js';
 import { ApiErrorResponses, ApiStoreUnavailableResponse } from '../common/api-error-responses.js';
 import { LimitJoinMisses, LimitPostRate } from '../rate-limits/rate-limit.decorators.js';
@@ -17,6 +11,7 @@ import {
   ListLobbiesResponse,
 } from './dto/lobby-responses.js';
 import { LobbiesService } from './lobbies.service.js';
+import { ApiLobbyIdParam, LobbyIdPipe } from './lobby-id.pipe.js';
 
 @ApiTags('lobbies')
 @Controller('lobbies')
@@ -48,13 +43,13 @@ export class LobbiesController {
   @Post(':lobbyId/join')
   @HttpCode(200)
   @ApiOperation({ summary: 'Join a lobby by its code' })
-  @ApiParam({ name: 'lobbyId', description: 'The 5-character lobby code, any letter case.' })
+  @ApiLobbyIdParam()
   @ApiOkResponse({ type: JoinLobbyResponse })
   @ApiErrorResponses()
   @LimitPostRate()
   @LimitJoinMisses()
   async join(
-    @Param('lobbyId') lobbyId: string,
+    @Param('lobbyId', LobbyIdPipe) lobbyId: string,
     @Body() body: JoinLobbyDto,
   ): Promise<JoinLobbyResponse> {
     const clientId = await this.clients.resolveToken(body.token);

@@ -9,14 +9,18 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { pinoHttp, type HttpLogger, type Options } from 'pino-http';
-import pretty from 'pino-pretty';
 import type { OrionConfig } from '../config/orion-config.js';
 import { PinoNestLogger } from './pino-nest-logger.js';
+import { prettyLines } from './pretty-lines.js';
 import { redactTokens } from './redact-tokens.js';
 
 const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 
-type RoutedRequest = IncomingMessage & { route?: { path?: string }; baseUrl?: string };
+type RoutedRequest = IncomingMessage & {
+  route?: { path?: string };
+  baseUrl?: string;
+  originalUrl?: string;
+};
 
 /**
  * Structured logs with pino: one line per HTTP request (method, route, status, time; never
@@ -34,19 +38,24 @@ export class LoggingModule implements NestModule {
    */
   static forRoot(config: OrionConfig, destination?: Writable): DynamicModule {
     const stream =
-      config.logFormat === 'pretty'
-        ? pretty({ destination: destination ?? process.stdout, sync: true })
-        : destination;
+      config.logFormat === 'pretty' ? prettyLines(destination ?? process.stdout) : destination;
+    const withRoute = (request: IncomingMessage, fields: object) => ({
+      ...fields,
+      route: routeOf(request as RoutedRequest),
+    });
     const options: Options = {
       level: config.logLevel,
       formatters: { log: (object) => redactTokens(object) },
       quietReqLogger: true,
-      customProps: (request) => ({ route: routeOf(request as RoutedRequest) }),
+      // Not customProps: pino-http evaluates those at the start of the request too, before
+      // routing, and the line then carried `route` twice, first as "unmatched".
+      customSuccessObject: (request, _response, fields: object) => withRoute(request, fields),
+      customErrorObject: (request, _response, _error, fields: object) => withRoute(request, fields),
       // pino-http hands serializers a wrapper; `raw` is the real request or response.
       serializers: {
-        req: (request: { raw: IncomingMessage }) => ({
+        req: (request: { raw: RoutedRequest }) => ({
           method: request.raw.method,
-          url: request.raw.url,
+          url: pathOf(request.raw),
         }),
         res: (response: { raw: ServerResponse }) => ({ statusCode: response.raw.statusCode }),
       },
@@ -65,6 +74,16 @@ export class LoggingModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(this.httpLogger).forRoutes('{*path}');
   }
+}
+
+/**
+ * The request's path, without the query string. Nest mounts this middleware on a wildcard
+ * route, and Express strips the mount path from `url` there (it reads "/"); `originalUrl`
+ * keeps it.
+ */
+function pathOf(request: RoutedRequest): string | undefined {
+  const url = request.originalUrl ?? request.url;
+  return url?.split('?', 1)[0];
 }
 
 /** The matched route pattern (`/lobbies/:lobbyId/join`), never the raw URL's values. */

@@ -61,6 +61,22 @@ describe('PinoNestLogger', () => {
     expect(lines[0].err).toMatchObject({ message: 'bad' });
   });
 
+  it("writes Nest's own start-up lines at debug, and Orion's at info", () => {
+    const { lines, logger } = capture();
+    logger.log('LobbiesModule dependencies initialized', 'InstanceLoader');
+    logger.log('Mapped {/lobbies, GET} route', 'RouterExplorer');
+    logger.log('Nest application successfully started', 'NestApplication');
+    logger.log('Lobby created', 'LobbiesService');
+    logger.warn('Something odd', 'NestApplication');
+    expect(lines.map((line) => [line.level, line.context])).toEqual([
+      [20, 'InstanceLoader'],
+      [20, 'RouterExplorer'],
+      [20, 'NestApplication'],
+      [30, 'LobbiesService'],
+      [40, 'NestApplication'],
+    ]);
+  });
+
   it('writes nothing below its level', () => {
     const { lines, logger } = capture('info');
     logger.debug('hidden', 'C');

@@ -2,6 +2,21 @@ import type { LoggerService } from '@nestjs/common';
 import type { Level, Logger as PinoLogger } from 'pino';
 
 /**
+ * Contexts of Nest's own start-up lines (modules loaded, routes mapped, gateways subscribed,
+ * "successfully started"). They are written at debug, not info, so that a server started at
+ * the default level shows only Orion's own lines.
+ */
+const NEST_BOOT_CONTEXTS: ReadonlySet<unknown> = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+  'NestApplicationContext',
+  'WebSocketsController',
+]);
+
+/**
  * Nest's logger interface written to pino. Nest's `Logger` appends the caller's
  * context as the last parameter; it becomes the `context` field. A leading object
  * becomes fields of the line, and an Error its `err`.
@@ -18,7 +33,8 @@ export class PinoNestLogger implements LoggerService {
   }
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = params[params.length - 1];
+    this.write(NEST_BOOT_CONTEXTS.has(context) ? 'debug' : 'info', message, params);
   }
 
   warn(message: unknown, ...params: unknown[]): void {

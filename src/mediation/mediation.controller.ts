@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClientsService } from '../clients/clients.service.js';
 import { ApiErrorResponses } from '../common/api-error-responses.js';
 import { TokenOnlyDto } from '../lobbies/dto/token-only.dto.js';
+import { ApiLobbyIdParam, LobbyIdPipe } from '../lobbies/lobby-id.pipe.js';
 import { LimitJoinMisses, LimitPostRate } from '../rate-limits/rate-limit.decorators.js';
 import { MediationService } from './mediation.service.js';
 
@@ -17,12 +18,15 @@ export class MediationController {
   @Post('start')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start peer-to-peer mediation (host only); the lobby locks' })
-  @ApiParam({ name: 'lobbyId', description: 'The 5-character lobby code, any letter case.' })
+  @ApiLobbyIdParam()
   @ApiOkResponse({ description: 'Mediation started. No body.' })
   @ApiErrorResponses()
   @LimitPostRate()
   @LimitJoinMisses()
-  async start(@Param('lobbyId') lobbyId: string, @Body() body: TokenOnlyDto): Promise<void> {
+  async start(
+    @Param('lobbyId', LobbyIdPipe) lobbyId: string,
+    @Body() body: TokenOnlyDto,
+  ): Promise<void> {
     const clientId = await this.clients.resolveToken(body.token);
     await this.mediation.start(clientId, lobbyId);
   }

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BindHost } from '../config/bind-host.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { OrionMetrics } from './orion-metrics.js';
 
@@ -18,10 +19,12 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly metrics: OrionMetrics,
     private readonly config: OrionConfig,
+    private readonly bindHost: BindHost,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { metricsPort, host } = this.config;
+    const { metricsPort } = this.config;
+    const host = this.bindHost.address;
     if (metricsPort === undefined) return;
     const server = createServer((request, response) => {
       if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
@@ -39,7 +42,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       server.listen(metricsPort, host, () => resolve());
     });
     this.server = server;
-    this.logger.log(`Serving metrics on ${host}:${this.port}/metrics`);
+    this.logger.debug(`Serving metrics on ${host}:${this.port}/metrics`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,75 +1,117 @@
 import { describe, expect, it } from 'vitest';
+import type { OrionSettings } from '../config/orion-config.js';
 import { buildConfig } from '../config/settings.js';
-import { JoinMissLimiter } from './join-miss-limiter.js';
+import { JoinMissLimiter, type MissVerdict } from './join-miss-limiter.js';
 import { LIMIT_WINDOW_MS } from './limit-window.js';
 
-const limiterWith = (joinMissLimit: number) => new JoinMissLimiter(buildConfig({ joinMissLimit }));
+const limiterWith = (settings: Partial<OrionSettings>) =>
+  new JoinMissLimiter(buildConfig({ joinMissLimit: 0, joinMissLimitPerIp: 0, ...settings }));
 
-/** Records `count` misses for `address` at `now`. */
-function miss(limiter: JoinMissLimiter, address: string, count: number, now: number): void {
-  for (let i = 0; i < count; i++) limiter.recordMiss(address, now);
+const T0 = 1_000_000;
+const HOME = '10.0.0.1';
+
+/** `count` requests from `client` at `address` that all turn out to be misses. */
+function miss(limiter: JoinMissLimiter, client: string, count: number, now = T0, address = HOME) {
+  for (let i = 0; i < count; i++) {
+    const verdict = limiter.admit(client, address, now);
+    if (!verdict.admitted) throw new Error(`miss ${i + 1} of ${client} was refused`);
+    verdict.settle(true);
+  }
+}
+
+function refusal(verdict: MissVerdict) {
+  return verdict.admitted ? undefined : { scope: verdict.scope, after: verdict.retryAfterSeconds };
 }
 
 describe('JoinMissLimiter', () => {
-  const T0 = 1_000_000;
+  describe('per client (joinMissLimit)', () => {
+    it('lets a client make joinMissLimit misses, then refuses it for the rest of the minute', () => {
+      const limiter = limiterWith({ joinMissLimit: 3 });
+      miss(limiter, 'typist', 3);
+      expect(refusal(limiter.admit('typist', HOME, T0))).toEqual({ scope: 'client', after: 60 });
+    });
 
-  it('lets an address join until it has made joinMissLimit misses, then refuses it', () => {
-    const limiter = limiterWith(3);
-    miss(limiter, '10.0.0.1', 2, T0);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0)).toBeUndefined();
-    miss(limiter, '10.0.0.1', 1, T0);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0)).toBe(LIMIT_WINDOW_MS / 1_000);
+    it('does not refuse another client at the same address', () => {
+      const limiter = limiterWith({ joinMissLimit: 3 });
+      miss(limiter, 'typist', 3);
+      expect(limiter.admit('friend', HOME, T0).admitted).toBe(true);
+    });
+
+    it('refuses until the window that opened with the first miss ends, then starts afresh', () => {
+      const limiter = limiterWith({ joinMissLimit: 2 });
+      miss(limiter, 'typist', 1, T0);
+      miss(limiter, 'typist', 1, T0 + 10_000);
+      expect(refusal(limiter.admit('typist', HOME, T0 + 10_000))?.after).toBe(50);
+      expect(refusal(limiter.admit('typist', HOME, T0 + 59_001))?.after).toBe(1);
+      expect(limiter.admit('typist', HOME, T0 + LIMIT_WINDOW_MS).admitted).toBe(true);
+    });
+
+    it('counts nothing for a request that names no token: it cannot reach a lobby lookup', () => {
+      const limiter = limiterWith({ joinMissLimit: 1 });
+      for (let i = 0; i < 5; i++) expect(limiter.admit(undefined, HOME, T0).admitted).toBe(true);
+      expect(limiter.trackedClients).toBe(0);
+    });
   });
 
-  it('refuses until the window that opened with the first miss ends, then starts afresh', () => {
-    const limiter = limiterWith(2);
-    limiter.recordMiss('10.0.0.1', T0);
-    limiter.recordMiss('10.0.0.1', T0 + 10_000);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0 + 10_000)).toBe(50);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0 + 59_001)).toBe(1);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0 + LIMIT_WINDOW_MS)).toBeUndefined();
-    // A fresh window: one miss is not enough to be refused again.
-    limiter.recordMiss('10.0.0.1', T0 + LIMIT_WINDOW_MS);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0 + LIMIT_WINDOW_MS)).toBeUndefined();
+  describe('per address (joinMissLimitPerIp)', () => {
+    it('refuses every client of an address whose clients together made joinMissLimitPerIp misses', () => {
+      const limiter = limiterWith({ joinMissLimit: 2, joinMissLimitPerIp: 5 });
+      miss(limiter, 'socket-1', 2);
+      miss(limiter, 'socket-2', 2);
+      miss(limiter, 'socket-3', 1);
+      expect(refusal(limiter.admit('socket-4', HOME, T0))).toEqual({ scope: 'address', after: 60 });
+      expect(refusal(limiter.admit('socket-3', HOME, T0))?.scope).toBe('address');
+      expect(limiter.admit('socket-5', '10.0.0.2', T0).admitted).toBe(true);
+    });
+
+    it('holds however many requests are sent at once: each counts from the moment it is let through', () => {
+      const limiter = limiterWith({ joinMissLimit: 1, joinMissLimitPerIp: 4 });
+      const verdicts = Array.from({ length: 256 }, (_, i) =>
+        limiter.admit(`socket-${i}`, HOME, T0),
+      );
+      expect(verdicts.filter((verdict) => verdict.admitted)).toHaveLength(4);
+    });
+
+    it('takes back a request that was not a miss, so valid joins never use up the bound', () => {
+      const limiter = limiterWith({ joinMissLimit: 1, joinMissLimitPerIp: 2 });
+      for (let i = 0; i < 50; i++) {
+        const verdict = limiter.admit(`player-${i}`, HOME, T0);
+        if (!verdict.admitted) expect.fail(`join ${i} was refused`);
+        verdict.settle(false);
+        verdict.settle(true); // a second settle changes nothing
+      }
+      expect(limiter.trackedAddresses).toBe(0);
+      expect(limiter.trackedClients).toBe(0);
+      miss(limiter, 'typist', 1);
+      expect(limiter.admit('friend', HOME, T0).admitted).toBe(true);
+    });
+  });
+
+  it('counts nothing with both limits at 0', () => {
+    const limiter = limiterWith({});
+    miss(limiter, 'guesser', 1_000);
+    expect(limiter.admit('guesser', HOME, T0).admitted).toBe(true);
+    expect(limiter.trackedClients + limiter.trackedAddresses).toBe(0);
   });
 
   it('never answers a Retry-After below one second while refusing', () => {
-    const limiter = limiterWith(1);
-    limiter.recordMiss('10.0.0.1', T0);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0 + LIMIT_WINDOW_MS - 1)).toBe(1);
+    const limiter = limiterWith({ joinMissLimit: 1 });
+    miss(limiter, 'typist', 1);
+    expect(refusal(limiter.admit('typist', HOME, T0 + LIMIT_WINDOW_MS - 1))?.after).toBe(1);
   });
 
-  it('counts each address on its own', () => {
-    const limiter = limiterWith(1);
-    limiter.recordMiss('10.0.0.1', T0);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0)).toBeGreaterThan(0);
-    expect(limiter.retryAfterSeconds('10.0.0.2', T0)).toBeUndefined();
-  });
-
-  it('counts nothing with a limit of 0', () => {
-    const limiter = limiterWith(0);
-    miss(limiter, '10.0.0.1', 1_000, T0);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0)).toBeUndefined();
-    expect(limiter.trackedAddresses).toBe(0);
-  });
-
-  it('forgets the windows that ended, so many addresses cannot grow its memory for ever', () => {
-    const limiter = limiterWith(5);
-    for (let i = 0; i < 10_000; i++) limiter.recordMiss(`10.0.${i >> 8}.${i & 255}`, T0 + i);
+  it('forgets the windows that ended, so many clients cannot grow its memory for ever', () => {
+    const limiter = limiterWith({ joinMissLimit: 5, joinMissLimitPerIp: 5 });
+    for (let i = 0; i < 10_000; i++) miss(limiter, `c${i}`, 1, T0 + i, `10.0.${i >> 8}.${i & 255}`);
+    expect(limiter.trackedClients).toBe(10_000);
     expect(limiter.trackedAddresses).toBe(10_000);
     // Halfway through the later windows: only those still open are kept.
-    limiter.retryAfterSeconds('192.0.2.1', T0 + LIMIT_WINDOW_MS + 5_000);
+    const probe = limiter.admit('late', '192.0.2.1', T0 + LIMIT_WINDOW_MS + 5_000);
+    if (probe.admitted) probe.settle(false);
+    expect(limiter.trackedClients).toBe(10_000 - 5_001);
     expect(limiter.trackedAddresses).toBe(10_000 - 5_001);
-    limiter.recordMiss('192.0.2.1', T0 + 2 * LIMIT_WINDOW_MS);
-    expect(limiter.trackedAddresses).toBe(1);
-  });
-
-  it('keeps an address refused while others come and go', () => {
-    const limiter = limiterWith(1);
-    limiter.recordMiss('10.0.0.1', T0);
-    limiter.recordMiss('10.0.0.2', T0 + 30_000);
-    expect(limiter.retryAfterSeconds('10.0.0.2', T0 + 61_000)).toBe(29);
-    expect(limiter.retryAfterSeconds('10.0.0.1', T0 + 61_000)).toBeUndefined();
+    miss(limiter, 'later', 1, T0 + 2 * LIMIT_WINDOW_MS, '192.0.2.2');
+    expect(limiter.trackedClients).toBe(1);
     expect(limiter.trackedAddresses).toBe(1);
   });
 });

@@ -43,7 +43,7 @@ export class RedisConnection implements OnApplicationShutdown {
       });
     }
     const connection = new RedisConnection(redis);
-    connection.logger.log(`Connected to Redis at ${safeAddress(url)}`);
+    connection.logger.debug(`Connected to Redis at ${safeAddress(url)}`);
     return connection;
   }
 

@@ -18,7 +18,7 @@ export function whenOpen(ws: WebSocket, url: string): Promise<void> {
     };
     const failed = (error: Error) => {
       ws.off('open', opened);
-      reject(new Error(`Could not open a WebSocket to ${url}: ${error.message}`));
+      reject(new Error(`Could not open a WebSocket to ${url}: ${error.message}`, { cause: error }));
     };
     ws.once('open', opened);
     ws.once('error', failed);

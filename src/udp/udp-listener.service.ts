@@ -9,6 +9,7 @@ import { isIPv6 } from 'node:net';
 import { decodeFrame } from '../common/frame-codec.js';
 import { OrionEventBus } from '../common/orion-events.js';
 import { validatePayload } from '../common/validate-payload.js';
+import { BindHost } from '../config/bind-host.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { UdpConnectDto } from './dto/udp-connect.dto.js';
 import { normalizeSourceAddress } from '../common/source-address.js';
@@ -29,11 +30,14 @@ export class UdpListenerService implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly config: OrionConfig,
     private readonly events: OrionEventBus,
+    private readonly bindHost: BindHost,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { host, udpPort } = this.config;
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    const { udpPort } = this.config;
+    const host = this.bindHost.address;
+    // A udp6 socket on `::` takes IPv4 datagrams too (ipv6Only is off).
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', ipv6Only: false });
     socket.on('message', (datagram, remote) => {
       // A throw here would be an uncaught exception: one datagram must never stop the server.
       try {
@@ -51,7 +55,7 @@ export class UdpListenerService implements OnApplicationBootstrap, OnApplication
       });
     });
     this.socket = socket;
-    this.logger.log(`Listening for UDP on ${host}:${this.port}`);
+    this.logger.debug(`Listening for UDP on ${isIPv6(host) ? `[${host}]` : host}:${this.port}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -10,7 +10,9 @@ export const mainJs = fileURLToPath(new URL('../../dist/main.js', import.meta.ur
 
 /** Nest colours its log lines; the tests read them without the ANSI codes. */
 export const stripAnsi = (text: string) => stripVTControlCharacters(text);
-export const READY_LINE = /Orion is serving HTTP\/WebSocket on (\S+):(\d+), UDP on (\d+)/;
+/** The one startup line: HTTP, WebSocket, UDP, docs and metrics addresses, and the mode. */
+export const READY_LINE =
+  /Orion is serving HTTP http:\/\/(\S+):(\d+), WebSocket ws:\/\/\S+, UDP \S+:(\d+), docs \S+, metrics \S+, mode (memory|redis [^\s"]+)/;
 
 export interface Exit {
   code: number | null;
@@ -40,7 +42,10 @@ export class OrionProcess {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const match = READY_LINE.exec(stripAnsi(this.stdout));
-      if (match) return { host: match[1], httpPort: Number(match[2]), udpPort: Number(match[3]) };
+      if (match) {
+        const host = match[1].replace(/^\[(.*)\]$/, '$1');
+        return { host, httpPort: Number(match[2]), udpPort: Number(match[3]) };
+      }
       if (!this.running) {
         throw new Error(`Orion exited before it was ready. stderr: ${this.stderr}`);
       }

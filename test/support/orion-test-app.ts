@@ -50,6 +50,7 @@ export const FAST_TIMERS = {
 export const UNLIMITED_HTTP = {
   httpRateLimit: 0,
   joinMissLimit: 0,
+  joinMissLimitPerIp: 0,
 } satisfies Partial<OrionSettings>;
 
 /** Boots the real app on loopback with ephemeral HTTP and UDP ports. */

@@ -8,10 +8,10 @@ export class CreateLobbyDto {
   @IsClientToken()
   token: string;
 
-  @IsDisplayName('hostName', "The host's name within the lobby.")
+  @IsDisplayName('hostName', "The host's name within the lobby.", 'Alice')
   hostName: string;
 
-  @IsDisplayName('lobbyName', 'The name shown in the lobby list.')
+  @IsDisplayName('lobbyName', 'The name shown in the lobby list.', 'Friday Night')
   lobbyName: string;
 
   @ApiProperty({ description: 'Whether GET /lobbies lists the lobby.' })

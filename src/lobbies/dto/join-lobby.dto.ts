@@ -7,6 +7,7 @@ export class JoinLobbyDto {
   @IsDisplayName(
     'peerName',
     "Your name within the lobby. It must differ from every member's name (the host's included) by more than letter case or spacing; it is shown as sent.",
+    'Bob',
   )
   peerName: string;
 }

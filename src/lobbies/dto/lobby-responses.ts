@@ -37,10 +37,10 @@ export class JoinLobbyResponse {
   @ApiProperty({
     type: [String],
     description: 'Every member in join order: the host first, you last.',
-    example: ['Host', 'Ann'],
+    example: ['Alice', 'Bob'],
   })
   lobbyMembers: string[];
 
-  @ApiProperty({ description: "The host's name.", example: 'Host' })
+  @ApiProperty({ description: "The host's name.", example: 'Alice' })
   host: string;
 }

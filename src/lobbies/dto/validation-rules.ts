@@ -5,14 +5,14 @@ import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class
 /** Word characters and spaces, 1..50 long, not starting with a space. */
 export const DISPLAY_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_ ]{0,49}$/;
 
-export const IsDisplayName = (field: string, description: string) =>
+export const IsDisplayName = (field: string, description: string, example: string) =>
   applyDecorators(
     ApiProperty({
       description,
       pattern: DISPLAY_NAME_PATTERN.source,
       minLength: 1,
       maxLength: 50,
-      example: 'Friday Night',
+      example,
     }),
     IsString({ message: `${field} must be a string.` }),
     Matches(DISPLAY_NAME_PATTERN, {
