@@ -6,19 +6,26 @@
 # Build stage: dev dependencies are needed to compile TypeScript, and stay in this stage.
 FROM node:24-slim AS build
 WORKDIR /app
+# The workspace packages' manifests come with the lockfile, so npm ci links them.
 COPY package.json package-lock.json ./
+COPY packages/protocol/package.json ./packages/protocol/
+COPY packages/sdk/package.json ./packages/sdk/
 # --ignore-scripts: no dependency needs an install script to build (the only ones are a
 # telemetry ping and a native-binary check for a test-only compiler).
 RUN npm ci --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.base.json tsconfig.json tsconfig.build.json ./
+COPY packages ./packages
 COPY src ./src
-RUN npm run build
+# The packages (@orion/protocol, which the server imports, and @orion/sdk, which its CLI
+# uses) build first; their sources stay in this stage.
+RUN npm run build && rm -rf packages/*/src packages/*/tsconfig.json
 
 # Runtime stage: production dependencies and the compiled output only.
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY --from=build /app/packages ./packages
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Served at /docs/asyncapi.yaml; the server reads it from beside dist/.

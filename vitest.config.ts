@@ -1,5 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
+
+// Tests import the workspace packages from source, so that no build is needed to run them; the
+// servers the e2e tests spawn run dist/ and load the packages' own dist/ as production does.
+const packageSources = {
+  '@orion/protocol': fileURLToPath(new URL('packages/protocol/src/index.ts', import.meta.url)),
+  '@orion/sdk': fileURLToPath(new URL('packages/sdk/src/index.ts', import.meta.url)),
+};
 
 // SWC compiles the TypeScript so that Nest's decorator metadata is emitted (esbuild does not).
 const swcPlugin = () =>
@@ -24,6 +32,7 @@ const redisProjects = redisUrl
   ? [
       {
         plugins: [swcPlugin()],
+        resolve: { alias: packageSources },
         test: {
           ...e2e,
           name: 'e2e-redis',
@@ -44,7 +53,7 @@ const redisProjects = redisUrl
             'test/godot.e2e-spec.ts',
           ],
           env: { ORION_TEST_REDIS_URL: redisUrl },
-          globalSetup: ['test/support/redis-global-teardown.ts'],
+          globalSetup: ['test/support/redis/global-teardown.ts'],
         },
       },
     ]
@@ -55,10 +64,16 @@ export default defineConfig({
     projects: [
       {
         plugins: [swcPlugin()],
-        test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node' },
+        resolve: { alias: packageSources },
+        test: {
+          name: 'unit',
+          include: ['src/**/*.spec.ts', 'packages/*/src/**/*.spec.ts'],
+          environment: 'node',
+        },
       },
       {
         plugins: [swcPlugin()],
+        resolve: { alias: packageSources },
         test: { ...e2e, name: 'e2e' },
       },
       ...redisProjects,

@@ -12,6 +12,8 @@ import { SCENARIOS } from './scenarios.mjs';
  * `npm run bench` (after `npm run build`): for each scenario, the baseline and then
  * Orion, each a fresh server pinned to core 0 with the load generator pinned to core 1.
  * Prints the table and writes bench/results/latest.json and latest.md.
+ * BENCH_BEFORE=<path to another checkout's dist/main.js> also runs that build, in the same run,
+ * and prints a before/after table (for changes on a hot path).
  * BENCH_QUICK=1 runs smaller counts (under a minute); BENCH_ONLY=flows,udp picks scenarios;
  * BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=bench/results/profiles" passes node options
  * to both servers.
@@ -20,10 +22,18 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const SERVER_ARGS = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+const BEFORE = process.env.BENCH_BEFORE;
 const SERVERS = [
   { id: 'baseline', entry: 'bench/baseline/server.mjs', flags: [] },
+  ...(BEFORE ? [{ id: 'before', entry: BEFORE, flags: ORION_LOAD_FLAGS }] : []),
   { id: 'orion', entry: 'dist/main.js', flags: ORION_LOAD_FLAGS },
 ];
+const BEFORE_VS_AFTER = {
+  left: 'before',
+  right: 'orion',
+  headings: ['Before', 'After', 'After/before'],
+  targets: false,
+};
 
 const { machine, serverCore, loadCore, hz, results: RESULTS } = prepareBench({ root: ROOT });
 
@@ -46,6 +56,11 @@ const table = textTable(rows);
 say('');
 say(table);
 say('');
+if (BEFORE) {
+  say(`Before: ${BEFORE}`);
+  say(textTable(buildRows(scenarios, runs, BEFORE_VS_AFTER), BEFORE_VS_AFTER));
+  say('');
+}
 say(`Ran in ${Math.round((Date.now() - started) / 1000)} s.`);
 const report = {
   date: new Date().toISOString(),

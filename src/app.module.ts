@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Writable } from 'node:stream';
+import { BackendModule } from './backends/backend.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { EventsModule } from './common/events.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { OrionConfig } from './config/orion-config.js';
-import { ClientRegistryModule } from './gateway/client-registry.module.js';
+import { ConnectionsModule } from './connections/connections.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LobbiesModule } from './lobbies/lobbies.module.js';
@@ -13,9 +14,7 @@ import { MediationModule } from './mediation/mediation.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { DrainStateModule } from './shutdown/drain-state.module.js';
-import { ReplicationModule } from './replication/replication.module.js';
 import { ShutdownModule } from './shutdown/shutdown.module.js';
-import { StoresModule } from './stores/stores.module.js';
 import { UdpModule } from './udp/udp.module.js';
 
 @Module({})
@@ -28,10 +27,9 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config, logDestination),
         EventsModule,
-        StoresModule.forRoot(config),
+        BackendModule.forRoot(config),
         DrainStateModule,
-        ClientRegistryModule,
-        ReplicationModule.forRoot(config),
+        ConnectionsModule,
         ClientsModule,
         LobbiesModule,
         UdpModule,

@@ -5,14 +5,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SERVER_MESSAGE_FIELDS } from '../src/common/server-messages.js';
+import { SERVER_MESSAGE_FIELDS, UDP_CONNECT_METHOD } from '@orion/protocol';
 import { newLobbyId } from '../src/common/random-ids.js';
 import { CLIENT_MESSAGE_DTOS } from '../src/gateway/client-messages.js';
 import { OrionGateway } from '../src/gateway/orion.gateway.js';
 import { normalizeLobbyId } from '../src/lobbies/lobbies.service.js';
 import { SENT_LOBBY_ID_PATTERN } from '../src/lobbies/lobby-id.pipe.js';
 import { UdpConnectDto } from '../src/udp/dto/udp-connect.dto.js';
-import { UDP_CONNECT_METHOD } from '../src/udp/udp-listener.service.js';
 
 interface Schema {
   $ref?: string;

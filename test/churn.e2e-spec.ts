@@ -1,23 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OrionSettings } from '../src/config/orion-config.js';
-import { ChurnClients } from './support/churn-clients.js';
-import { FLOWS, heardAbort, type FlowKind, type ParkedMediation } from './support/churn-flows.js';
-import { heapUsedAfterGc, megabytes } from './support/churn-heap.js';
-import { ChurnTally, type ChurnContext } from './support/churn-party.js';
-import { churnSeed, SeededRandom } from './support/churn-random.js';
+import { ChurnClients } from './support/churn/clients.js';
+import { FLOWS, heardAbort, type FlowKind, type ParkedMediation } from './support/churn/flows.js';
+import { heapUsedAfterGc, megabytes } from './support/churn/heap.js';
+import { ChurnTally, type ChurnContext } from './support/churn/party.js';
+import { churnSeed } from './support/churn/seed.js';
+import { SeededRandom } from './support/seeded-random.js';
 import {
   MIDPOINT_WEIGHTS,
   planFlow,
   planFlows,
   runFlows,
   runMidpointWave,
-} from './support/churn-runner.js';
-import { waitUntil } from './support/http-flows.js';
-import { trackServerTimers } from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { stateCounts, stateViolations } from './support/state-invariants.js';
-import { sleep } from './support/test-client.js';
+} from './support/churn/runner.js';
+import { trackServerTimers } from './support/flows/mediation-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { stateCounts, stateViolations } from './support/orion/state-invariants.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 /** At least this many clients connect over the whole churn (CHURN_CLIENTS for a longer soak). */
 const CHURN_CLIENTS = Number(process.env.CHURN_CLIENTS ?? 2_000);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freeTcpPort, freeUdpPort, mainJs, spawnOrion } from './support/orion-process.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+import { freeTcpPort, freeUdpPort, mainJs, spawnOrion } from './support/orion/orion-process.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 
 /** A token is 43 URL-safe characters; nothing the CLI prints may look like one. */
 const TOKEN_LIKE = /[A-Za-z0-9_-]{43}/;

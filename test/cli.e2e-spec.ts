@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClientPool, createLobby, joinLobby, startMediation } from './support/http-flows.js';
+import { ClientPool, createLobby, joinLobby, startMediation } from './support/flows/http-flows.js';
 import {
   freeTcpPort,
   freeUdpPort,
@@ -13,8 +13,8 @@ import {
   spawnOrion,
   stripAnsi,
   type OrionProcess,
-} from './support/orion-process.js';
-import { TEST_REDIS_URL } from './support/test-redis.js';
+} from './support/orion/orion-process.js';
+import { TEST_REDIS_URL } from './support/redis/test-redis.js';
 
 /** Long-running servers, killed in afterEach whatever the test's outcome. */
 const servers: OrionProcess[] = [];

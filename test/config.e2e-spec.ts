@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import request from 'supertest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { envNameOf, SETTINGS } from '../src/config/settings.js';
-import { ClientPool, createLobby, joinLobby, startMediation } from './support/http-flows.js';
+import { ClientPool, createLobby, joinLobby, startMediation } from './support/flows/http-flows.js';
 import {
   freeTcpPort,
   freeUdpPort,
@@ -13,7 +13,8 @@ import {
   spawnOrion,
   stripAnsi,
   type OrionProcess,
-} from './support/orion-process.js';
+} from './support/orion/orion-process.js';
+import { sleep } from './support/timing.js';
 
 const EXIT_INVALID_SETTING = 2;
 
@@ -26,7 +27,7 @@ async function waitForPing(http: string, server: OrionProcess): Promise<void> {
       .then((response) => response.text === 'pong')
       .catch(() => false);
     if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`Orion did not answer /ping. stderr: ${server.stderr}`);
 }

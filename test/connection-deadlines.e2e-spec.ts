@@ -5,9 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpConnectionRefusedReason } from '../src/common/orion-events.js';
 import type { OrionSettings } from '../src/config/orion-config.js';
 import { OrionMetrics } from '../src/metrics/orion-metrics.js';
-import { waitUntil } from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { sleep, TestClient } from './support/test-client.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { TestClient } from './support/clients/test-client.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 const HEADERS_TIMEOUT_MS = 300;
 const REQUEST_TIMEOUT_MS = 600;

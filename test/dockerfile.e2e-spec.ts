@@ -10,8 +10,8 @@ import {
   isIgnored,
   parseDockerfile,
   type Stage,
-} from './support/dockerfile-instructions.js';
-import { repoRoot } from './support/orion-process.js';
+} from './support/deploy/dockerfile-instructions.js';
+import { repoRoot } from './support/orion/orion-process.js';
 
 // Static checks: no Docker daemon here, so the file is read, not built.
 const stages = parseDockerfile(readFileSync(`${repoRoot}/Dockerfile`, 'utf8'));
@@ -78,6 +78,15 @@ describe('Dockerfile', () => {
     expect(fullInstalls).toEqual([]);
   });
 
+  it('ships the built workspace packages the server imports (@orion/protocol, @orion/sdk)', () => {
+    expect(copiedFrom(finalStage, /\s\/app\/packages\s/)).toHaveLength(1);
+    const lines = finalStage.instructions.map(({ keyword, args }) => `${keyword} ${args}`);
+    const packagesCopy = lines.findIndex((line) => /^COPY .*\/app\/packages\s/.test(line));
+    const install = lines.findIndex((line) => PRODUCTION_INSTALL.test(line));
+    // npm ci links the workspaces, so their manifests must be in place before it runs.
+    expect(install).toBeGreaterThan(packagesCopy);
+  });
+
   it('runs as a non-root user', () => {
     const user = argsOf(finalStage, 'USER').at(-1);
     expect(user).toBeDefined();
@@ -106,17 +115,30 @@ describe('Dockerfile', () => {
 });
 
 describe('.dockerignore', () => {
-  it.each(['node_modules', 'dist', '.git', 'bench/results', '.tools'])(
-    'keeps %s out of the build context',
-    (path) => expect(isIgnored(dockerignore, path)).toBe(true),
+  it.each([
+    'node_modules',
+    'dist',
+    '.git',
+    'bench/results',
+    '.tools',
+    'packages/sdk/dist',
+    'packages/sdk/src/testing',
+    'packages/protocol/src/frame-codec.spec.ts',
+  ])('keeps %s out of the build context', (path) =>
+    expect(isIgnored(dockerignore, path)).toBe(true),
   );
 
   it.each([
     'package.json',
     'package-lock.json',
     'src',
+    'tsconfig.base.json',
     'tsconfig.json',
     'tsconfig.build.json',
+    'packages/protocol/package.json',
+    'packages/protocol/src',
+    'packages/sdk/package.json',
+    'packages/sdk/src',
     'docs/asyncapi.yaml',
   ])('sends %s, which the build needs', (path) =>
     expect(isIgnored(dockerignore, path)).toBe(false),

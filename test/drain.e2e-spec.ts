@@ -2,7 +2,8 @@ import { connect, type Socket } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHUTTING_DOWN } from '../src/shutdown/drain-state.js';
-import { DrainService, GOING_AWAY } from '../src/shutdown/drain.service.js';
+import { CloseCode } from '@orion/protocol';
+import { DrainService } from '../src/shutdown/drain.service.js';
 import {
   ClientPool,
   createLobby,
@@ -10,11 +11,11 @@ import {
   openParty,
   postStart,
   type Party,
-} from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { spawnOrion, type OrionProcess } from './support/orion-process.js';
-import { rawUpgrade } from './support/raw-upgrade.js';
-import { TestClient } from './support/test-client.js';
+} from './support/flows/mediation-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { spawnOrion, type OrionProcess } from './support/orion/orion-process.js';
+import { rawUpgrade } from './support/clients/raw-upgrade.js';
+import { TestClient } from './support/clients/test-client.js';
 
 const GRACE_MS = 4_000;
 
@@ -113,7 +114,7 @@ describe('graceful drain of a real server process on SIGTERM', () => {
 
     expect(exit).toEqual({ code: 0, signal: null });
     expect(tookMs).toBeLessThan(GRACE_MS);
-    expect(await Promise.all(closeCodes)).toEqual(everyone.map(() => GOING_AWAY));
+    expect(await Promise.all(closeCodes)).toEqual(everyone.map(() => CloseCode.GOING_AWAY));
 
     const since = (client: TestClient) => endingMethods(client, marks.get(client)!);
     expect(since(loner)).toEqual([]);

@@ -1,10 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFrame } from '../src/common/frame-codec.js';
-import { createLobby, joinLobby, startMediation } from './support/http-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { TestClient } from './support/test-client.js';
+import { encodeFrame } from '@orion/protocol';
+import { createLobby, joinLobby, startMediation } from './support/flows/http-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { TestClient } from './support/clients/test-client.js';
 
 /** A UDP socket bound to `address` on an ephemeral port, or the bind's error. */
 function bindUdp(address: string): Promise<Socket> {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameInputs } from './support/fuzz-frames.js';
-import { httpInputs } from './support/fuzz-http-inputs.js';
-import { FuzzRun } from './support/fuzz-run.js';
-import { chatValue, lobbyIdValue, shaped, tokenValue } from './support/fuzz-values.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { stateCounts, stateViolations } from './support/state-invariants.js';
+import { frameInputs } from './support/fuzz/frames.js';
+import { httpInputs } from './support/fuzz/http-inputs.js';
+import { FuzzRun } from './support/fuzz/run.js';
+import { chatValue, lobbyIdValue, shaped, tokenValue } from './support/fuzz/values.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { stateCounts, stateViolations } from './support/orion/state-invariants.js';
 
 /**
  * Property-based fuzzing of the running server: random WebSocket frames, HTTP requests

@@ -1,23 +1,22 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isPunchDatagram, OrionClient } from '../src/sdk/index.js';
-import { encodePunchHello } from '../src/sdk/punch-frames.js';
+import { encodePunchHello, isPunchDatagram, OrionClient } from '@orion/sdk';
 import {
   GodotHome,
   GodotProcess,
   godotProject,
   godotUnavailableReason,
   type GodotEvent,
-} from './support/godot-process.js';
+} from './support/labs/godot-process.js';
 import {
   freeTcpPort,
   freeUdpPort,
   LOOPBACK_ANY_PORTS,
   spawnOrion,
   type OrionProcess,
-} from './support/orion-process.js';
-import { failIfRequired } from './support/required-labs.js';
+} from './support/orion/orion-process.js';
+import { failIfRequired } from './support/labs/required-labs.js';
 
 /**
  * The Godot 3 reference client (clients/godot) against a real `node dist/main.js`: its scripts

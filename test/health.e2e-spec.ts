@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UdpListenerService } from '../src/udp/udp-listener.service.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 
 describe('health probes', () => {
   let orion: OrionTestApp;

@@ -5,16 +5,15 @@ import {
   activeTimers,
   createLobby,
   joinLobby,
-  markOf,
-  nextSince,
   openParty,
   postStart,
   trackServerTimers,
-} from './support/mediation-flows.js';
-import { waitUntil } from './support/http-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { settledStateViolations, stateCounts } from './support/state-invariants.js';
-import { sleep, TestClient } from './support/test-client.js';
+} from './support/flows/mediation-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { settledStateViolations, stateCounts } from './support/orion/state-invariants.js';
+import { TestClient } from './support/clients/test-client.js';
+import { markOf, nextSince } from './support/clients/received.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 const INTERVAL_MS = 100;
 /** Two missed pongs end a client at the third beat; the rest is slack for a busy machine. */

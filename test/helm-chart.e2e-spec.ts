@@ -4,7 +4,7 @@ import type { IService } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildConfig, envNameOf, SETTINGS } from '../src/config/settings.js';
-import { chartDir, Helm, type Values } from './support/helm-cli.js';
+import { chartDir, Helm, type Values } from './support/deploy/helm-cli.js';
 import {
   isUdp,
   portsOf,
@@ -12,10 +12,10 @@ import {
   selects,
   serviceLinkNames,
   validateManifest,
-} from './support/helm-manifests.js';
-import { allowedDisruptions } from './support/helm-disruptions.js';
-import { settingsOfContainer } from './support/helm-orion-settings.js';
-import { startOrion } from './support/orion-test-app.js';
+} from './support/deploy/helm-manifests.js';
+import { allowedDisruptions } from './support/deploy/helm-disruptions.js';
+import { settingsOfContainer } from './support/deploy/helm-orion-settings.js';
+import { startOrion } from './support/orion/orion-test-app.js';
 
 // Offline checks of helm/orion: helm lint and helm template (no cluster), every rendered object
 // against the Kubernetes OpenAPI schemas, and the chart's settings against the real server.

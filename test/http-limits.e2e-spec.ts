@@ -14,14 +14,14 @@ import {
   postJoin,
   postStart,
   startMediation,
-} from './support/http-flows.js';
+} from './support/flows/http-flows.js';
 import {
   LOOPBACK_ANY_PORTS,
   mainJs,
   spawnOrion,
   type OrionProcess,
-} from './support/orion-process.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+} from './support/orion/orion-process.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 
 const TOO_LARGE = 'The request body is too large.';
 const LOBBY_NOT_FOUND = Errors.lobbyNotFound().message;

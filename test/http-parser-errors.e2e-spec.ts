@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { rawExchange } from './support/raw-upgrade.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { rawExchange } from './support/clients/raw-upgrade.js';
 
 function parse(answer: string): { status: number; contentType: string; body: unknown } {
   const [head, body] = answer.split('\r\n\r\n');

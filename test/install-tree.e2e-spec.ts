@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from './support/orion-process.js';
+import { repoRoot } from './support/orion/orion-process.js';
 
 const NEST_PACKAGES = ['@nestjs/core', '@nestjs/common'];
 

@@ -16,9 +16,9 @@ import {
   postJoin,
   postStart,
   startMediation,
-  waitUntil,
-} from './support/http-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+} from './support/flows/http-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { waitUntil } from './support/timing.js';
 
 const message = {
   alreadyInLobby: Errors.alreadyInLobby().message,

@@ -5,12 +5,12 @@ import { redactTokens } from '../src/logging/redact-tokens.js';
 import {
   ClientPool,
   mediateToSuccess,
-  nextSince,
-  markOf,
   openParty,
   postStart,
-} from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+} from './support/flows/mediation-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { markOf, nextSince } from './support/clients/received.js';
+import { sleep } from './support/timing.js';
 
 type LogRecord = Record<string, unknown>;
 
@@ -40,7 +40,7 @@ describe('logs: JSON lines with request and lifecycle records, and no secrets', 
     await request(orion.httpUrl).get('/no/such/route?secret=1');
     tokens.push(...[...party.everyone, ...quitters.everyone].map((peer) => peer.client.token));
     await pool.closeAll();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     records = orion.logger.records;
   });
 

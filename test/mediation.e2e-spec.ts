@@ -5,7 +5,6 @@ import {
   activeTimers,
   ClientPool,
   connectFrame,
-  countSince,
   createLobby,
   endpointOf,
   expectConflict,
@@ -14,23 +13,20 @@ import {
   joinLobby,
   joinPeer,
   listLobbies,
-  markOf,
   mediateToSuccess,
   mediationMethodsSince,
-  methodsSince,
-  nextSince,
   openParty,
   postStart,
   sendFromNewSocket,
   sendSuccess,
   trackServerTimers,
-  waitUntil,
   withMembers,
   type Party,
   type Peer,
-} from './support/mediation-flows.js';
-import { FAST_TIMERS, startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { sleep } from './support/test-client.js';
+} from './support/flows/mediation-flows.js';
+import { FAST_TIMERS, startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { countSince, markOf, methodsSince, nextSince } from './support/clients/received.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 const INTERVAL_MS = FAST_TIMERS.ptpmConnectRequestIntervalMs;
 /** Long enough for three reminders to have gone out, had any timer survived. */

@@ -4,13 +4,13 @@ import { MetricsServer } from '../src/metrics/metrics-server.js';
 import {
   ClientPool,
   mediateToSuccess,
-  nextSince,
-  markOf,
   openParty,
   postStart,
   sendFromNewSocket,
-} from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+} from './support/flows/mediation-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { markOf, nextSince } from './support/clients/received.js';
+import { sleep } from './support/timing.js';
 
 /** `name{labels} value` lines of a Prometheus text exposition, keyed by `name{labels}`. */
 function parseExposition(text: string): Map<string, number> {
@@ -68,7 +68,7 @@ describe('GET /metrics after a scripted flow', () => {
     const deadline = Date.now() + 3_000;
     samples = await scrape(orion);
     while (rejected(samples) < 4 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       samples = await scrape(orion);
     }
   });

@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OrionProcess } from './support/orion-process.js';
+import type { OrionProcess } from './support/orion/orion-process.js';
 import {
   installCounters,
   payloadMatchWorks,
   readCounters,
   zeroCounters,
   type Counts,
-} from './support/nat-lab/counters.js';
-import { labNamespaces, removeStaleLabNamespaces } from './support/nat-lab/lab-names.js';
+} from './support/labs/nat-lab/counters.js';
+import { labNamespaces, removeStaleLabNamespaces } from './support/labs/nat-lab/lab-names.js';
 import {
   expectDirectGameTraffic,
   expectGameOnlyFrom,
@@ -16,23 +16,23 @@ import {
   mediatedPeers,
   peersFromOrion,
   publicEndpoint,
-} from './support/nat-lab/lab-expectations.js';
+} from './support/labs/nat-lab/lab-expectations.js';
 import {
   LAB_TIMERS,
   ORION_UDP_PORT,
   startOrionIn,
   stopOrion,
-} from './support/nat-lab/lab-orion.js';
-import { playParty, type PartyTiming, type Player } from './support/nat-lab/lab-party.js';
-import { natLabUnavailableReason } from './support/nat-lab/lab-requirements.js';
-import { PeerPool } from './support/nat-lab/peer-process.js';
-import { serverCounters } from './support/nat-lab/server-counters.js';
-import { NatLab } from './support/nat-lab/topology.js';
-import { failIfRequired } from './support/required-labs.js';
+} from './support/labs/nat-lab/lab-orion.js';
+import { playParty, type PartyTiming, type Player } from './support/labs/nat-lab/lab-party.js';
+import { natLabUnavailableReason } from './support/labs/nat-lab/lab-requirements.js';
+import { PeerPool } from './support/labs/nat-lab/peer-process.js';
+import { serverCounters } from './support/labs/nat-lab/server-counters.js';
+import { NatLab } from './support/labs/nat-lab/topology.js';
+import { failIfRequired } from './support/labs/required-labs.js';
 
 /**
  * Real UDP hole punching through Orion, between SDK clients behind Linux NAT routers in network
- * namespaces (see test/support/nat-lab/topology.ts for the sketch of the network).
+ * namespaces (see test/support/labs/nat-lab/topology.ts for the sketch of the network).
  */
 const unavailable = natLabUnavailableReason();
 if (unavailable) console.warn(`NAT lab skipped: ${unavailable}.`);

@@ -1,10 +1,9 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFrame } from '../src/common/frame-codec.js';
-import { MAX_NESTING_DEPTH } from '../src/common/nesting-depth.js';
-import { ClientPool, openParty, sendFromNewSocket } from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { sleep } from './support/test-client.js';
+import { encodeFrame, MAX_NESTING_DEPTH } from '@orion/protocol';
+import { ClientPool, openParty, sendFromNewSocket } from './support/flows/mediation-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { sleep } from './support/timing.js';
 
 /**
  * Deeply nested JSON once overflowed class-transformer's stack (found by the fuzz

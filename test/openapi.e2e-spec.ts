@@ -2,7 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 
 interface OpenApiDocument {
   openapi: string;

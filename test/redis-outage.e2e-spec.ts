@@ -1,16 +1,19 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { TRY_AGAIN_LATER } from '../src/gateway/orion.gateway.js';
-import { ClientPool, createLobby } from './support/mediation-flows.js';
-import { freeTcpPort } from './support/orion-process.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { PrivateRedis } from './support/private-redis.js';
-import { sleep } from './support/test-client.js';
+import { CloseCode } from '@orion/protocol';
+import { ClientPool, createLobby } from './support/flows/mediation-flows.js';
+import type { OrionTestApp } from './support/orion/orion-test-app.js';
+import {
+  redisServerAvailable,
+  startOrionOnPrivateRedis,
+  stopOrionOnPrivateRedis,
+} from './support/redis/orion-on-private-redis.js';
+import type { PrivateRedis } from './support/redis/private-redis.js';
+import { sleep } from './support/timing.js';
 
 const UNAVAILABLE = 'The server cannot reach its state store right now. Try again shortly.';
-const hasRedis = Boolean(process.env.REDIS_URL);
-if (!hasRedis) console.warn('Redis outage test skipped: set REDIS_URL to run it.');
+const hasRedis = redisServerAvailable('Redis outage test');
 
 /** Polls until GET /readyz answers `status`. */
 async function readinessBecomes(orion: OrionTestApp, status: number): Promise<void> {
@@ -40,19 +43,15 @@ describe.skipIf(!hasRedis)('while Redis is down', () => {
   const pool = new ClientPool();
 
   beforeAll(async () => {
-    redis = new PrivateRedis(await freeTcpPort());
-    await redis.start();
-    orion = await startOrion({
-      redisUrl: redis.url,
+    ({ redis, orion } = await startOrionOnPrivateRedis({
       redisKeyPrefix: '{outage}:',
       replicaTimeoutMs: 1_000,
-    });
+    }));
   });
 
   afterAll(async () => {
     await pool.closeAll();
-    await orion?.close();
-    await redis?.stop();
+    await stopOrionOnPrivateRedis({ redis, orion });
   });
 
   it('answers 503 with {errors}, is not ready, survives, and recovers when Redis returns', async () => {
@@ -74,7 +73,7 @@ describe.skipIf(!hasRedis)('while Redis is down', () => {
     expect(JSON.stringify(ready.body)).toContain('Redis does not answer');
     expect(await connectOutcome(orion.wsUrl)).toEqual({
       registered: false,
-      closeCode: TRY_AGAIN_LATER,
+      closeCode: CloseCode.TRY_AGAIN_LATER,
     });
     // Chat from a connected client is dropped; its socket stays, the process stays.
     host.send('lobby_messaging_send', { token: host.token, lobbyId: 'ABCDE', message: 'hi' });

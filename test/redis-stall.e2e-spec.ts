@@ -1,31 +1,23 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ClientPool, createLobby, joinLobby, postStart } from './support/flows/mediation-flows.js';
+import { metricValue } from './support/orion/metrics.js';
+import type { OrionTestApp } from './support/orion/orion-test-app.js';
 import {
-  ClientPool,
-  createLobby,
-  joinLobby,
-  postStart,
-  waitUntil,
-} from './support/mediation-flows.js';
-import { freeTcpPort } from './support/orion-process.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { PrivateRedis } from './support/private-redis.js';
-import { sleep, type TestClient } from './support/test-client.js';
+  redisServerAvailable,
+  startOrionOnPrivateRedis,
+  stopOrionOnPrivateRedis,
+} from './support/redis/orion-on-private-redis.js';
+import type { PrivateRedis } from './support/redis/private-redis.js';
+import type { TestClient } from './support/clients/test-client.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 const UNAVAILABLE = 'The server cannot reach its state store right now. Try again shortly.';
 const COMMAND_TIMEOUT_MS = 300;
 /** What a busy 2-core machine may add to the timeout before an answer leaves. */
 const SLACK_MS = 700;
 const REMINDER_INTERVAL_MS = 100;
-const hasRedis = Boolean(process.env.REDIS_URL);
-if (!hasRedis) console.warn('Redis stall test skipped: set REDIS_URL to run it.');
-
-/** The value of one sample in Orion's /metrics text, 0 when absent. */
-async function metricValue(orion: OrionTestApp, sample: string): Promise<number> {
-  const text = (await request(orion.httpUrl).get('/metrics')).text;
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${sample} `));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
+const hasRedis = redisServerAvailable('Redis stall test');
 
 /** Times a request; resolves with its response and how long it took. */
 async function timed(send: () => Promise<request.Response>) {
@@ -59,15 +51,12 @@ describe.skipIf(!hasRedis)('while Redis stalls with its connection open', () => 
   const pool = new ClientPool();
 
   beforeAll(async () => {
-    redis = new PrivateRedis(await freeTcpPort());
-    await redis.start();
-    orion = await startOrion({
-      redisUrl: redis.url,
+    ({ redis, orion } = await startOrionOnPrivateRedis({
       redisKeyPrefix: '{stall}:',
       redisCommandTimeoutMs: COMMAND_TIMEOUT_MS,
       ptpmConnectRequestIntervalMs: REMINDER_INTERVAL_MS,
       ptpmServerConnectTimeoutMs: 30_000,
-    });
+    }));
   });
 
   afterEach(async () => {
@@ -76,8 +65,7 @@ describe.skipIf(!hasRedis)('while Redis stalls with its connection open', () => 
   });
 
   afterAll(async () => {
-    await orion?.close();
-    await redis?.stop();
+    await stopOrionOnPrivateRedis({ redis, orion });
   });
 
   it('answers HTTP 503 {errors} within the command timeout, drops and counts chat, and recovers', async () => {

@@ -7,13 +7,12 @@ import {
   expectPeers,
   joinLobby,
   listLobbies,
-  nextSince,
-  markOf,
   postStart,
-  waitUntil,
   type Peer,
-} from './support/mediation-flows.js';
-import { ReplicaGroup, type ReplicaProcess } from './support/replica-processes.js';
+} from './support/flows/mediation-flows.js';
+import { ReplicaGroup, type ReplicaProcess } from './support/orion/replica-processes.js';
+import { markOf, nextSince } from './support/clients/received.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) console.warn('Replica process tests skipped: set REDIS_URL to run them.');
@@ -113,7 +112,7 @@ describe.skipIf(!REDIS_URL)('three replica processes sharing one Redis', () => {
     for (const peer of everyone) {
       await waitUntil(() => chatLines(peer).length === 33, `${peer.name} to hear 33 lines`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     for (const peer of everyone) {
       const lines = chatLines(peer);
       expect(lines).toHaveLength(33);
@@ -183,7 +182,7 @@ describe.skipIf(!REDIS_URL)('three replica processes sharing one Redis', () => {
       () => host.all('lobby_peerConnect').length === 9,
       'the host to hear of 9 joins',
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(host.all('lobby_peerConnect')).toHaveLength(9);
   });
 
@@ -239,7 +238,7 @@ describe.skipIf(!REDIS_URL)('three replica processes sharing one Redis', () => {
     expect(await nextSince(host3, 'ptpMediation_aborted', marks[2])).toEqual({
       abortReason: 'The server is shutting down.',
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(host1.received.slice(marks[0]).map((m) => m.method)).toEqual(['lobby_peerDisconnect']);
     expect(host4.received.slice(marks[3])).toEqual([]);
     expect(member4.received.slice(marks[4])).toEqual([]);
@@ -350,6 +349,6 @@ async function eventually<T>(
     const value = await read();
     if (done(value)) return value;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }

@@ -7,13 +7,12 @@ import {
   joinLobby,
   listLobbies,
   postStart,
-  waitUntil,
-} from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+} from './support/flows/mediation-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 import type { Mediation } from '../src/mediation/mediation.js';
 import { MediationService } from '../src/mediation/mediation.service.js';
-import { settledStateViolations } from './support/state-invariants.js';
-import { sleep } from './support/test-client.js';
+import { settledStateViolations } from './support/orion/state-invariants.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) console.warn('Replica tests skipped: set REDIS_URL to run them.');
@@ -86,7 +85,7 @@ describe.skipIf(!REDIS_URL)('two replicas sharing one Redis', () => {
         received.push((await client.next('lobby_messaging_received')).message.message);
       expect(received).toEqual(sent);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     for (const client of [host, ann, bob]) {
       expect(client.all('lobby_messaging_received')).toHaveLength(sent.length);
     }

@@ -8,9 +8,9 @@ import {
   lobbyBody,
   postJoin,
   postStart,
-} from './support/http-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { rawExchange } from './support/raw-upgrade.js';
+} from './support/flows/http-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { rawExchange } from './support/clients/raw-upgrade.js';
 
 const NOT_JSON =
   'The request body must be JSON, sent with the header Content-Type: application/json.';

@@ -8,8 +8,8 @@ import {
   type MediationResult,
   type PeerEndpoint,
   type ServerMessages,
-} from '../src/sdk/index.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+} from '@orion/sdk';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 
 /** Punching gives up well before Orion's own connect timeout would abort the mediation. */
 const PUNCH_TIMEOUT_MS = 500;

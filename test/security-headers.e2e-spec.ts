@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { rawExchange } from './support/raw-upgrade.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { TestClient } from './support/test-client.js';
+import { rawExchange } from './support/clients/raw-upgrade.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { TestClient } from './support/clients/test-client.js';
 
 /** How a WebSocket upgrade with these headers ends: registered, or refused with a status. */
 function upgradeOutcome(

@@ -1,6 +1,6 @@
 import request, { type Response } from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeFrame } from '../src/common/frame-codec.js';
+import { encodeFrame } from '@orion/protocol';
 import {
   ClientPool,
   UNREGISTERED,
@@ -14,9 +14,9 @@ import {
   postJoin,
   postStart,
   startMediation,
-} from './support/http-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import type { TestClient } from './support/test-client.js';
+} from './support/flows/http-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import type { TestClient } from './support/clients/test-client.js';
 
 /** Pieces of a token that must not leak either (a truncated token is still a leak). */
 function fragmentsOf(token: string): string[] {

@@ -1,21 +1,16 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ClientRegistry } from '../src/gateway/client-registry.js';
-import { createLobby, joinLobby, waitUntil } from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { sleep, TestClient } from './support/test-client.js';
+import { ClientRegistry } from '../src/connections/client-registry.js';
+import { createLobby, joinLobby } from './support/flows/mediation-flows.js';
+import { metricValue } from './support/orion/metrics.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { TestClient } from './support/clients/test-client.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 const MAX_BUFFERED_BYTES = 256 * 1024;
 /** Chat as long as the text may be, so that each delivery weighs what an attacker can make it. */
 const LONG_CHAT = 'x'.repeat(250);
-
-/** The value of one sample in Orion's /metrics text, 0 when absent. */
-async function metricValue(orion: OrionTestApp, sample: string): Promise<number> {
-  const text = (await request(orion.httpUrl).get('/metrics')).text;
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${sample} `));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
 
 /** Bytes the server holds unsent across all its clients' sockets right now. */
 function serverBufferedBytes(orion: OrionTestApp): number {

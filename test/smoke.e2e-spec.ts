@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { TestClient } from './support/test-client.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { TestClient } from './support/clients/test-client.js';
 
 describe('smoke', () => {
   let orion: OrionTestApp;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientPool, openParty, postStart } from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
+import { ClientPool, openParty, postStart } from './support/flows/mediation-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 
 describe('--udpAdvertisedPort', () => {
   let orion: OrionTestApp | undefined;

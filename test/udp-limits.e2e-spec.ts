@@ -2,18 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import {
   ClientPool,
-  countSince,
   expectPeers,
-  markOf,
-  nextSince,
   openParty,
   postStart,
   sendFromNewSocket,
   sendSuccess,
-} from './support/mediation-flows.js';
-import { FAST_TIMERS, startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { frameOfSize } from './support/sized-frames.js';
-import { sleep } from './support/test-client.js';
+} from './support/flows/mediation-flows.js';
+import { FAST_TIMERS, startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { frameOfSize } from './support/clients/sized-frames.js';
+import { countSince, markOf, nextSince } from './support/clients/received.js';
+import { sleep } from './support/timing.js';
 
 const MAX_DATAGRAM_BYTES = 200;
 

@@ -1,49 +1,35 @@
 import { createSocket } from 'node:dgram';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeFrame } from '../src/common/frame-codec.js';
+import { encodeFrame } from '@orion/protocol';
 import {
   activeTimers,
   ClientPool,
   connectFrame,
-  countSince,
   createLobby,
   endpointOf,
   expectPeers,
   joinLobby,
-  markOf,
   mediateToSuccess,
-  methodsSince,
-  nextSince,
   openParty,
   postStart,
   sendFromNewSocket,
   sendSuccess,
   trackServerTimers,
-  waitUntil,
   type Party,
   type Peer,
-} from './support/mediation-flows.js';
-import { FAST_TIMERS, startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { sleep } from './support/test-client.js';
+} from './support/flows/mediation-flows.js';
+import { FAST_TIMERS, startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { countSince, markOf, methodsSince, nextSince } from './support/clients/received.js';
+import { SeededRandom } from './support/seeded-random.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 const INTERVAL_MS = FAST_TIMERS.ptpmConnectRequestIntervalMs;
 const MAX_DATAGRAM_BYTES = 1024;
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
-/** A small deterministic PRNG (mulberry32), so the "random" bytes are the same every run. */
-function seededBytes(seed: number, length: number): Buffer {
-  let state = seed >>> 0;
-  const bytes = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    bytes[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
-  }
-  return bytes;
-}
+/** "Random" bytes that are the same every run. */
+const seededBytes = (seed: number, length: number): Buffer => new SeededRandom(seed).bytes(length);
 
 /** A well-formed `ptpMediation_connect` frame padded (via an extra property) to `bytes` long. */
 function paddedConnectFrame(token: string, bytes: number): string {

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeFrame } from '../src/common/frame-codec.js';
+import { encodeFrame } from '@orion/protocol';
 import {
   ClientPool,
   createLobby,
   expectNothingReceived,
   lobbyWithMembers,
   mark,
-  receivedSince,
   startMediation,
-} from './support/http-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { TestClient } from './support/test-client.js';
+} from './support/flows/http-flows.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { TestClient } from './support/clients/test-client.js';
+import { receivedSince } from './support/clients/received.js';
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 

@@ -1,5 +1,4 @@
 import { createConnection } from 'node:net';
-import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrionSettings } from '../src/config/orion-config.js';
 import { ChatRateLimiter } from '../src/gateway/chat-rate-limiter.js';
@@ -9,21 +8,15 @@ import {
   TOO_MANY_CONNECTIONS,
 } from '../src/gateway/connection-admission.js';
 import { DrainState, SHUTTING_DOWN } from '../src/shutdown/drain-state.js';
-import {
-  ClientPool,
-  listLobbies,
-  markOf,
-  methodsSince,
-  nextSince,
-  openParty,
-  receivedSince,
-  waitUntil,
-} from './support/mediation-flows.js';
-import { startOrion, type OrionTestApp } from './support/orion-test-app.js';
-import { rawUpgrade, type UpgradeAnswer } from './support/raw-upgrade.js';
-import { frameOfSize } from './support/sized-frames.js';
-import { settledStateViolations, stateCounts } from './support/state-invariants.js';
-import { sleep, TestClient } from './support/test-client.js';
+import { ClientPool, listLobbies, openParty } from './support/flows/mediation-flows.js';
+import { metricValue } from './support/orion/metrics.js';
+import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { rawUpgrade, type UpgradeAnswer } from './support/clients/raw-upgrade.js';
+import { frameOfSize } from './support/clients/sized-frames.js';
+import { settledStateViolations, stateCounts } from './support/orion/state-invariants.js';
+import { TestClient } from './support/clients/test-client.js';
+import { markOf, methodsSince, nextSince, receivedSince } from './support/clients/received.js';
+import { sleep, waitUntil } from './support/timing.js';
 
 const QUIET_MS = 250;
 
@@ -67,12 +60,6 @@ function closeCodeOf(client: TestClient, timeoutMs = 3_000): Promise<number> {
       resolve(code);
     });
   });
-}
-
-async function scrapeCounter(orion: OrionTestApp, sample: string): Promise<number> {
-  const response = await request(orion.httpUrl).get('/metrics');
-  const line = response.text.split('\n').find((text) => text.startsWith(`${sample} `));
-  return line === undefined ? 0 : Number(line.slice(sample.length + 1));
 }
 
 /** A refused upgrade: the status, JSON `{ errors: [reason] }`, and the connection closed. */
@@ -143,7 +130,7 @@ describe('--maxFrameBytes', () => {
     // The rest of the lobby carries on.
     bob.send('lobby_messaging_send', chatPayload(bob, party.lobbyId, 'still here'));
     expect((await host.next('lobby_messaging_received')).message.message).toBe('still here');
-    expect(await scrapeCounter(orion, 'orion_ws_frames_total{result="oversize"}')).toBe(1);
+    expect(await metricValue(orion, 'orion_ws_frames_total{result="oversize"}')).toBe(1);
     // A client's oversized message is not a server error.
     expect(orion.logger.records.filter((record) => Number(record.level) >= 50)).toEqual([]);
   });
@@ -283,7 +270,7 @@ describe('--chatBurst and --chatRatePerSecond', () => {
     const host = party.host.client;
     const ann = party.members[0].client;
     const [mark, annMark] = [markOf(host), markOf(ann)];
-    const limited = await scrapeCounter(orion, 'orion_ws_frames_total{result="rate_limited"}');
+    const limited = await metricValue(orion, 'orion_ws_frames_total{result="rate_limited"}');
 
     for (let n = 1; n <= BURST + 1; n++) {
       ann.send('lobby_messaging_send', chatPayload(ann, party.lobbyId, `burst ${n}`));
@@ -307,7 +294,7 @@ describe('--chatBurst and --chatRatePerSecond', () => {
     await sleep(QUIET_MS);
     expect(chatsSince(host, later)).toEqual(['later 1']);
 
-    const after = await scrapeCounter(orion, 'orion_ws_frames_total{result="rate_limited"}');
+    const after = await metricValue(orion, 'orion_ws_frames_total{result="rate_limited"}');
     expect(after - limited).toBe(2);
   });
 

@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { decodeFrame } from '../lib/frames.mjs';
+import { decodeFrame } from '@orion/protocol';
 import { parseFlags } from './flags.mjs';
 import { httpHandler } from './http.mjs';
 import { State } from './state.mjs';

@@ -28,8 +28,9 @@ export function buildRows(scenarios, runs, columns = VERSUS_BASELINE) {
         [columns.right]: right,
         ratio,
         digits: row.digits ?? 2,
-        target: row.target && describeTarget(row.target),
-        met: row.target && meets(row.target, { orion: right, ratio }),
+        // Targets compare Orion with the baseline; a before/after table has none.
+        target: columns.targets !== false && row.target && describeTarget(row.target),
+        met: columns.targets !== false && row.target && meets(row.target, { orion: right, ratio }),
         error: run[columns.left]?.error || run[columns.right]?.error ? 'error' : undefined,
       });
     }

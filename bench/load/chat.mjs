@@ -1,4 +1,4 @@
-import { decodeFrame } from '../lib/frames.mjs';
+import { decodeFrame } from '@orion/protocol';
 import { percentile, sleep } from '../lib/stats.mjs';
 import { Http, buildLobby } from './protocol.mjs';
 

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { Agent, request } from 'node:http';
 import { WebSocket } from 'ws';
-import { decodeFrame, encodeFrame } from '../lib/frames.mjs';
+import { decodeFrame, encodeFrame, UDP_CONNECT_METHOD } from '@orion/protocol';
 
 const DEFAULT_WAIT_MS = 15_000;
 
@@ -157,7 +157,7 @@ export async function udpSocket(host) {
 }
 
 export function connectDatagram(token) {
-  return Buffer.from(encodeFrame('ptpMediation_connect', { token }), 'utf8');
+  return Buffer.from(encodeFrame(UDP_CONNECT_METHOD, { token }), 'utf8');
 }
 
 /**

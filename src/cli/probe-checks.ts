@@ -4,7 +4,7 @@ import {
   OrionHttpApi,
   type PeerEndpoint,
   type ServerMessages,
-} from '../sdk/index.js';
+} from '@orion/sdk';
 import { Deadline } from './deadline.js';
 import { compareEndpoints } from './endpoint-check.js';
 

@@ -4,8 +4,7 @@ import { CommandRunner, Option, RootCommand } from 'nest-commander';
 import { createOrionApp } from '../app.factory.js';
 import { BindHost } from '../config/bind-host.js';
 import type { OrionSettings } from '../config/orion-config.js';
-import { OrionConfig } from '../config/orion-config.js';
-import { buildConfig, envNameOf, SETTINGS } from '../config/settings.js';
+import { buildConfig, SETTINGS } from '../config/settings.js';
 import { MetricsServer } from '../metrics/metrics-server.js';
 import { shutDownGracefully } from '../shutdown/graceful-shutdown.js';
 import { UdpListenerService } from '../udp/udp-listener.service.js';
@@ -61,7 +60,6 @@ export class ServeCommand extends CommandRunner {
 // One parser method and one flag per setting, generated from the settings table so
 // that a new setting needs no code here. Commander applies the precedence: the flag,
 // then the setting's ORION_* environment variable, then the default.
-const defaults = new OrionConfig();
 for (const setting of SETTINGS) {
   const methodName = `parse_${setting.key}`;
   const descriptor: PropertyDescriptor = {
@@ -79,12 +77,10 @@ for (const setting of SETTINGS) {
   };
   Object.defineProperty(ServeCommand.prototype, methodName, descriptor);
   Option({
-    flags: setting.isSwitch
-      ? `--${setting.key} [${setting.valueName}]`
-      : `--${setting.key} <${setting.valueName}>`,
+    flags: `${setting.flag} ${setting.isSwitch ? `[${setting.valueName}]` : `<${setting.valueName}>`}`,
     description: setting.description,
     // A switch shows no default: nest-commander would also make it the bare flag's value.
-    defaultValue: setting.isSwitch ? undefined : defaults[setting.key],
-    env: envNameOf(setting.key),
+    defaultValue: setting.isSwitch ? undefined : setting.default,
+    env: setting.env,
   })(ServeCommand.prototype, methodName, descriptor);
 }

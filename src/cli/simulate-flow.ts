@@ -1,4 +1,4 @@
-import { OrionClient } from '../sdk/index.js';
+import { OrionClient } from '@orion/sdk';
 import { Deadline } from './deadline.js';
 
 export interface LobbyFlowOptions {

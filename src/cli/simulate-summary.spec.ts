@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OrionRequestError, PunchFailedError } from '../sdk/index.js';
+import { OrionRequestError, PunchFailedError } from '@orion/sdk';
 import { FlowFailure, networkErrorCode } from './simulate-flow.js';
 import { failureReason, formatSummary, groupReasons } from './simulate-summary.js';
 

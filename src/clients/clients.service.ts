@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OrionEventBus } from '../common/orion-events.js';
 import { Errors } from '../common/orion-error.js';
-import { ReplicaIdentity } from '../replication/replica-identity.js';
+import { ReplicaIdentity } from '../connections/replica-identity.js';
 import { newClientId, newClientToken } from '../common/random-ids.js';
 import { CLIENT_STORE, type ClientStore } from './client-store.js';
 

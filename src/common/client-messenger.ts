@@ -1,4 +1,4 @@
-import type { ServerMessages, ServerMethod } from './server-messages.js';
+import type { ServerMessages, ServerMethod } from '@orion/protocol';
 
 /**
  * Delivers server messages to clients by their internal id. Services use it without

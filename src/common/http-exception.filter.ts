@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { OrionError } from './orion-error.js';
+import { OrionError, type OrionErrorCode } from './orion-error.js';
 import { StoreUnavailable } from './store-unavailable.js';
 
 export class ErrorBody {
@@ -17,8 +17,27 @@ export class ErrorBody {
 }
 
 /**
+ * The HTTP status of each domain error: 400 for bad input, 409 for a conflict with the
+ * server's state. A record, so that a new code does not compile until it has a status.
+ */
+const ORION_ERROR_STATUS: Record<OrionErrorCode, HttpStatus> = {
+  CLIENT_UNREGISTERED: HttpStatus.BAD_REQUEST,
+  ALREADY_IN_LOBBY: HttpStatus.CONFLICT,
+  NOT_IN_LOBBY: HttpStatus.CONFLICT,
+  LOBBY_NOT_FOUND: HttpStatus.CONFLICT,
+  LOBBY_LOCKED: HttpStatus.CONFLICT,
+  LOBBY_FULL: HttpStatus.CONFLICT,
+  NAME_TAKEN: HttpStatus.CONFLICT,
+  NOT_HOST: HttpStatus.CONFLICT,
+  TOO_FEW_MEMBERS: HttpStatus.CONFLICT,
+  MEDIATION_UNDERWAY: HttpStatus.CONFLICT,
+  NO_MEDIATION: HttpStatus.CONFLICT,
+  LOBBY_ID_EXHAUSTED: HttpStatus.CONFLICT,
+};
+
+/**
  * The one place HTTP errors are shaped: every failure answers `{ errors: string[] }`.
- * Domain errors become 400 (bad input) or 409 (conflict with the server's state).
+ * Domain errors take their status from {@link ORION_ERROR_STATUS}.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -34,8 +53,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   private toResponse(exception: unknown): { status: number; body: ErrorBody } {
     if (exception instanceof OrionError) {
-      const status = exception.isInvalidInput ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
-      return { status, body: { errors: [exception.message] } };
+      return { status: ORION_ERROR_STATUS[exception.code], body: { errors: [exception.message] } };
     }
     if (exception instanceof StoreUnavailable) {
       return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { errors: [exception.message] } };

@@ -1,6 +1,7 @@
 /**
- * Domain failures raised by services. Each transport maps them once: HTTP turns the
- * kind into 400 or 409 with `{ errors: [message] }`, WebSocket and UDP drop them.
+ * Domain failures raised by services: a code and a message, nothing about transports.
+ * Each transport maps the code once: the HTTP exception filter picks the status, and
+ * WebSocket and UDP drop the input.
  */
 export type OrionErrorCode =
   | 'CLIENT_UNREGISTERED'
@@ -16,9 +17,6 @@ export type OrionErrorCode =
   | 'NO_MEDIATION'
   | 'LOBBY_ID_EXHAUSTED';
 
-/** Codes that describe bad input rather than a conflict with the server's state. */
-const INVALID_INPUT_CODES: ReadonlySet<OrionErrorCode> = new Set(['CLIENT_UNREGISTERED']);
-
 export class OrionError extends Error {
   constructor(
     readonly code: OrionErrorCode,
@@ -26,10 +24,6 @@ export class OrionError extends Error {
   ) {
     super(message);
     this.name = 'OrionError';
-  }
-
-  get isInvalidInput(): boolean {
-    return INVALID_INPUT_CODES.has(this.code);
   }
 }
 

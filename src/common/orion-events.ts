@@ -39,13 +39,11 @@ export interface OrionEvents {
   'client.connected': { clientId: string };
   /** A client's socket closed; everything it held must be released. */
   'client.disconnected': { clientId: string };
-  /** A well-formed `ptpMediation_connect` datagram arrived. */
-  'udp.connect': { token: string; ip: string; port: number };
   /** A member other than the host left a lobby that stays open. */
   'lobby.memberLeft': { lobbyId: string; clientId: string; peerName: string };
   /** A lobby was closed and removed. */
   'lobby.closed': { lobbyId: string };
-  /** What became of a datagram that reached the UDP socket. */
+  /** What became of a datagram that reached the UDP socket: the UDP edge counts each once. */
   'udp.datagram': { result: UdpDatagramResult };
   /** What became of a WebSocket frame a client sent. */
   'ws.frame': { result: WsFrameResult };

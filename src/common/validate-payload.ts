@@ -1,6 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { isNestedTooDeeply } from './nesting-depth.js';
+import { isNestedTooDeeply } from '@orion/protocol';
 
 /**
  * Validates an untrusted object against a DTO class, the same rules the HTTP pipe

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { MAX_NESTING_DEPTH } from './nesting-depth.js';
+import { MAX_NESTING_DEPTH } from '@orion/protocol';
 import { createValidationPipe } from './validation.pipe.js';
 
 function nested(levels: number): unknown {

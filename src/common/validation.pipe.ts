@@ -4,7 +4,7 @@ import {
   type ArgumentMetadata,
   type ValidationError,
 } from '@nestjs/common';
-import { isNestedTooDeeply, MAX_NESTING_DEPTH } from './nesting-depth.js';
+import { isNestedTooDeeply, MAX_NESTING_DEPTH } from '@orion/protocol';
 
 export const BODY_NOT_AN_OBJECT = 'The request body must be a JSON object.';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OrionSettings } from './orion-config.js';
-import { buildConfig, SETTINGS } from './settings.js';
+import { OrionConfig, type OrionSettings } from './orion-config.js';
+import { buildConfig, envNameOf, SETTINGS } from './settings.js';
 
 const parserOf = (key: keyof OrionSettings) => {
   const setting = SETTINGS.find((candidate) => candidate.key === key);
@@ -84,6 +84,48 @@ describe('buildConfig', () => {
       new RegExp(`\\b${key}\\b`),
     );
   });
+
+  it.each<[keyof OrionSettings, unknown, string]>([
+    ['httpPort', 65_536, 'httpPort must not be greater than 65535'],
+    ['udpPort', -1, 'udpPort must not be less than 0'],
+    ['maxClients', 1.5, 'maxClients must be an integer number'],
+    ['maxBodyBytes', 'big', 'maxBodyBytes must not be greater than 16777216'],
+    ['host', 'localhost', 'host must be an ip address'],
+    ['logFormat', 'xml', 'logFormat must be one of the following values: json, pretty'],
+    ['trustProxy', 'yes', 'trustProxy must be a boolean value'],
+    ['redisUrl', 'http://x', 'redisUrl must be a redis:// or rediss:// URL'],
+    ['redisKeyPrefix', 'a b', 'redisKeyPrefix must be 1 to 64 characters without spaces'],
+    [
+      'allowedOrigins',
+      'x',
+      'allowedOrigins must be * or comma-separated origins such as https://game.example',
+    ],
+  ])('words the refusal of %s = %j as "%s"', (key, value, reason) => {
+    expect(() => buildConfig({ [key]: value } as Partial<OrionSettings>)).toThrow(
+      `Invalid setting ${key}: ${reason}`,
+    );
+  });
+
+  it('reports the first bad setting in definition order', () => {
+    expect(() => buildConfig({ shutdownGraceMs: 0, httpPort: -1, host: 'x' })).toThrow(
+      'Invalid setting host: host must be an ip address',
+    );
+  });
+
+  it('lets optional settings stay unset', () => {
+    const config = buildConfig({ host: undefined, redisUrl: undefined });
+    expect(config.host).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+  });
+});
+
+describe('OrionConfig', () => {
+  it('starts with the default of every setting', () => {
+    expect({ ...new OrionConfig() }).toEqual(
+      Object.fromEntries(SETTINGS.map((setting) => [setting.key, setting.default])),
+    );
+    expect(Object.keys(new OrionConfig())).toEqual(SETTINGS.map((setting) => setting.key));
+  });
 });
 
 describe('SETTINGS', () => {
@@ -91,6 +133,19 @@ describe('SETTINGS', () => {
     expect(SETTINGS.map((setting) => setting.key).sort()).toEqual(
       Object.keys(buildConfig()).sort(),
     );
+  });
+
+  it('derives each flag from the key and each variable from the flag', () => {
+    for (const setting of SETTINGS) {
+      expect(setting.flag).toBe(`--${setting.key}`);
+      expect(setting.env).toBe(envNameOf(setting.key));
+    }
+    expect(envNameOf('maxPendingConnectionsPerIp')).toBe('ORION_MAX_PENDING_CONNECTIONS_PER_IP');
+  });
+
+  it('has exactly one switch, trustProxy', () => {
+    const switches = SETTINGS.filter((setting) => setting.isSwitch).map((setting) => setting.key);
+    expect(switches).toEqual(['trustProxy']);
   });
 
   describe.each(PORTS)('%s', (key) => {

@@ -1,10 +1,15 @@
+import type { ClientMessages, ClientMethod } from '@orion/protocol';
 import { TokenOnlyDto } from '../lobbies/dto/token-only.dto.js';
 import { ChatMessageDto } from './dto/chat-message.dto.js';
 
-/** Every WebSocket message a client may send, by method name, with the DTO that validates it. */
-export const CLIENT_MESSAGE_DTOS = {
+/**
+ * Every WebSocket message a client may send, by method name, with the DTO that validates it.
+ * Typed against the protocol package, so a message added there needs a DTO here, and a DTO
+ * must produce the payload the protocol declares.
+ */
+export const CLIENT_MESSAGE_DTOS: {
+  readonly [M in ClientMethod]: new () => ClientMessages[M];
+} = {
   lobby_messaging_send: ChatMessageDto,
   ptpMediation_peersConnection_success: TokenOnlyDto,
-} as const;
-
-export type ClientMethod = keyof typeof CLIENT_MESSAGE_DTOS;
+};

@@ -4,7 +4,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { decodeFrame } from '../common/frame-codec.js';
+import { decodeFrame } from '@orion/protocol';
 import type { WsFrameResult } from '../common/orion-events.js';
 import type { ConnectionAdmission } from './connection-admission.js';
 import { handshakeRefusal, refuseUpgrade } from './upgrade-refusal.js';

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import type { OrionEventBus } from '../common/orion-events.js';
 import { RecordingEventBus } from '../common/testing/recording-doubles.js';
 import { buildConfig } from '../config/settings.js';
-import { ClientRegistry } from './client-registry.js';
+import { ClientRegistry } from '../connections/client-registry.js';
 import { HeartbeatService } from './heartbeat.service.js';
 
 const INTERVAL_MS = 1_000;

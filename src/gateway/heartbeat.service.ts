@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { OrionEventBus } from '../common/orion-events.js';
 import { OrionConfig } from '../config/orion-config.js';
-import { ClientRegistry } from './client-registry.js';
+import { ClientRegistry } from '../connections/client-registry.js';
 
 /** Pings a client may leave unanswered; at the next beat after that, it is ended. */
 export const MISSED_PONGS_ALLOWED = 2;

@@ -10,6 +10,7 @@ import {
 import type { ClassConstructor } from 'class-transformer';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { CloseCode } from '@orion/protocol';
 import { ClientsService } from '../clients/clients.service.js';
 import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
 import { OrionEventBus, type WsFrameResult } from '../common/orion-events.js';
@@ -20,12 +21,9 @@ import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { MediationService } from '../mediation/mediation.service.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
 import { DropWsExceptionsFilter } from './drop-ws-exceptions.filter.js';
-import { socketClosed } from './socket-closed.js';
-import { ClientRegistry } from './client-registry.js';
+import { socketClosed } from '../connections/socket-closed.js';
+import { ClientRegistry } from '../connections/client-registry.js';
 import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
-
-/** WebSocket close code 1013: the server cannot serve this client now; retry later. */
-export const TRY_AGAIN_LATER = 1013;
 
 /**
  * A departure that met a stalled store is tried again, so that the client's lobby still
@@ -81,7 +79,7 @@ export class OrionGateway
   private async register(socket: WebSocket, request?: IncomingMessage): Promise<void> {
     const registered = await this.clients.register().catch((error: unknown) => {
       // Without a token the socket is useless: 1013 asks the client to try again later.
-      socket.close(TRY_AGAIN_LATER, 'The server cannot register clients right now.');
+      socket.close(CloseCode.TRY_AGAIN_LATER, 'The server cannot register clients right now.');
       throw error;
     });
     const { clientId, token } = registered;

@@ -2,7 +2,8 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { OrionEventBus } from '../common/orion-events.js';
-import { limitKeyOf, normalizeSourceAddress } from '../common/source-address.js';
+import { normalizeSourceAddress } from '@orion/protocol';
+import { limitKeyOf } from '../common/source-address.js';
 import type { OrionConfig } from '../config/orion-config.js';
 import { PendingConnections, type PendingRefusal } from './pending-connections.js';
 

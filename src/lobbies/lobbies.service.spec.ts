@@ -3,7 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OrionEventBus } from '../common/orion-events.js';
 import { RecordingEventBus, RecordingMessenger } from '../common/testing/recording-doubles.js';
 import type { OrionErrorCode } from '../common/orion-error.js';
-import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+import type { ServerMessages, ServerMethod } from '@orion/protocol';
 import { InMemoryLobbyStore } from './in-memory-lobby.store.js';
 import type { ClientsService } from '../clients/clients.service.js';
 import { LobbiesService, type CreateLobbyCommand } from './lobbies.service.js';

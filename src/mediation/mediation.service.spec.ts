@@ -4,11 +4,11 @@ import type { ClientsService } from '../clients/clients.service.js';
 import type { OrionEventBus } from '../common/orion-events.js';
 import { RecordingEventBus, RecordingMessenger } from '../common/testing/recording-doubles.js';
 import { Errors, OrionError } from '../common/orion-error.js';
-import type { ServerMethod } from '../common/server-messages.js';
+import type { ServerMethod } from '@orion/protocol';
 import { buildConfig } from '../config/settings.js';
 import type { LobbiesService } from '../lobbies/lobbies.service.js';
 import type { Lobby, LobbyMember } from '../lobbies/lobby.js';
-import type { UdpListenerService } from '../udp/udp-listener.service.js';
+import type { AdvertisedUdpPort } from './advertised-udp-port.js';
 import { InMemoryMediationStore } from './in-memory-mediation.store.js';
 import { LocalTimerHome } from './mediation-timer-home.js';
 import { ABORT_REASONS, MediationService } from './mediation.service.js';
@@ -93,7 +93,7 @@ const fakeClients: Pick<ClientsService, 'resolveToken'> = {
   },
 };
 
-const fakeUdp: Pick<UdpListenerService, 'port'> = { port: UDP_PORT };
+const advertisedPort: AdvertisedUdpPort = { advertisedPort: UDP_PORT };
 
 describe('MediationService', () => {
   let timeline: string[];
@@ -120,7 +120,7 @@ describe('MediationService', () => {
       messenger,
       lobbies as unknown as LobbiesService,
       fakeClients as ClientsService,
-      fakeUdp as UdpListenerService,
+      advertisedPort,
       buildConfig({
         ptpmServerConnectTimeoutMs: COLLECT_TIMEOUT_MS,
         ptpmConnectRequestIntervalMs: REMINDER_INTERVAL_MS,
@@ -146,7 +146,7 @@ describe('MediationService', () => {
   const payloadFor = (member: LobbyMember, method: ServerMethod) =>
     sent(method).find((message) => message.to === member.clientId)?.payload;
   const udpFrom = (member: LobbyMember, endpoint = endpointOf(member)) =>
-    service.onUdpConnect({ token: tokenOf(member), ...endpoint });
+    service.captureEndpoint(tokenOf(member), endpoint);
   const reachPeersPhase = async () => {
     await service.start(host.clientId, LOBBY_ID);
     for (const member of everyone) await udpFrom(member);
@@ -178,19 +178,15 @@ describe('MediationService', () => {
       ]);
     });
 
-    it('says what became of each datagram: accepted, duplicate, unknown token, not mediating', async () => {
-      await udpFrom(ann);
-      await service.onUdpConnect({ token: 'nobody', ip: '10.0.0.9', port: 9 });
+    it('says what became of each datagram: recorded, already recorded, unknown token, not mediating', async () => {
+      const outcomes = [
+        await udpFrom(ann),
+        await service.captureEndpoint('nobody', { ip: '10.0.0.9', port: 9 }),
+      ];
       await service.start(host.clientId, LOBBY_ID);
-      await udpFrom(ann);
-      await udpFrom(ann);
+      outcomes.push(await udpFrom(ann), await udpFrom(ann));
 
-      expect(events.of('udp.datagram').map((e) => e.result)).toEqual([
-        'not_mediating',
-        'unknown_token',
-        'accepted',
-        'duplicate',
-      ]);
+      expect(outcomes).toEqual(['not_mediating', 'unknown_token', 'recorded', 'already_recorded']);
     });
 
     it('names the reason when mediation ends early', async () => {
@@ -285,8 +281,8 @@ describe('MediationService', () => {
       const count = messenger.sent.length;
 
       await expect(
-        service.onUdpConnect({ token: 'not-a-token', ip: '10.0.0.1', port: 1 }),
-      ).resolves.toBeUndefined();
+        service.captureEndpoint('not-a-token', { ip: '10.0.0.1', port: 1 }),
+      ).resolves.toBe('unknown_token');
 
       expect(messenger.sent.length).toBe(count);
       await elapse(REMINDER_INTERVAL_MS);

@@ -10,14 +10,11 @@ import {
   OrionEventBus,
   type MediationEndReason,
   type OrionEvents,
-  type UdpDatagramResult,
 } from '../common/orion-events.js';
 import { Errors } from '../common/orion-error.js';
-import { StoreUnavailable } from '../common/store-unavailable.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { memberOf, type LobbyMember } from '../lobbies/lobby.js';
-import { UdpListenerService } from '../udp/udp-listener.service.js';
 import {
   everyoneConnected,
   membersNotHeardFrom,
@@ -29,6 +26,7 @@ import {
   type Mediation,
   type MediationPhase,
 } from './mediation.js';
+import { ADVERTISED_UDP_PORT, type AdvertisedUdpPort } from './advertised-udp-port.js';
 import { MEDIATION_STORE, type MediationStore } from './mediation-store.js';
 import { MEDIATION_TIMER_HOME, type MediationTimerHome } from './mediation-timer-home.js';
 import { PhaseTimers } from './phase-timers.js';
@@ -39,6 +37,9 @@ export const ABORT_REASONS = {
   connectTimeout: 'Timed out waiting for every peer to connect to its peers.',
   memberLeft: (peerName: string) => `${peerName} left the lobby.`,
 } as const;
+
+/** What became of a member's datagram: its endpoint recorded (maybe again), or no use. */
+export type EndpointOutcome = 'recorded' | 'already_recorded' | 'not_mediating' | 'unknown_token';
 
 /**
  * Runs peer-to-peer mediation, one state machine per lobby (see the table in
@@ -59,7 +60,7 @@ export class MediationService implements OnApplicationShutdown {
     @Inject(CLIENT_MESSENGER) private readonly messenger: ClientMessenger,
     private readonly lobbies: LobbiesService,
     private readonly clients: ClientsService,
-    private readonly udp: UdpListenerService,
+    @Inject(ADVERTISED_UDP_PORT) private readonly udpPort: AdvertisedUdpPort,
     private readonly config: OrionConfig,
     private readonly events: OrionEventBus,
     @Inject(MEDIATION_TIMER_HOME) private readonly timerHome: MediationTimerHome,
@@ -99,14 +100,31 @@ export class MediationService implements OnApplicationShutdown {
     if (everyoneConnected(updated)) await this.succeed(updated);
   }
 
-  @OnOrionEvent('udp.connect')
-  async onUdpConnect({ token, ip, port }: OrionEvents['udp.connect']): Promise<void> {
-    // A datagram the store cannot take now is dropped: the reminders ask for another.
-    const result = await this.captureEndpoint(token, { ip, port }).catch((error: unknown) => {
-      if (error instanceof StoreUnavailable) return 'store_unavailable' as const;
-      throw error;
-    });
-    this.events.emit('udp.datagram', { result });
+  /**
+   * The datagram carrying `token` came from `endpoint`: records it as that member's public
+   * endpoint, and once every member's is in, hands out the peers to punch to.
+   */
+  async captureEndpoint(token: string, endpoint: Endpoint): Promise<EndpointOutcome> {
+    const clientId = await this.clients.resolveToken(token).catch(() => undefined);
+    if (clientId === undefined) return 'unknown_token';
+    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
+    const before = lobbyId === undefined ? undefined : await this.store.get(lobbyId);
+    if (lobbyId === undefined || !before) return 'not_mediating';
+    const updated = await this.store.update(lobbyId, (current) =>
+      recordEndpoint(current, clientId, endpoint),
+    );
+    if (!updated) return 'already_recorded';
+    // One per member and mediation: debug, like the other per-client events.
+    this.logger.debug({ lobbyId, clientId }, 'UDP endpoint captured');
+    if (updated.phase === 'connecting') {
+      this.events.emit('mediation.phaseEnded', {
+        lobbyId,
+        phase: 'collecting',
+        durationMs: updated.phaseStartedAt - before.phaseStartedAt,
+      });
+      await this.enterConnecting(updated);
+    }
+    return 'recorded';
   }
 
   /** Another replica moved or ended a mediation whose timers run here. */
@@ -157,30 +175,6 @@ export class MediationService implements OnApplicationShutdown {
   /** How many mediations hold timers; zero when none is running. */
   get activeTimerCount(): number {
     return this.timers.size;
-  }
-
-  /** Records a member's public endpoint from its datagram, and says what came of it. */
-  private async captureEndpoint(token: string, endpoint: Endpoint): Promise<UdpDatagramResult> {
-    const clientId = await this.clients.resolveToken(token).catch(() => undefined);
-    if (clientId === undefined) return 'unknown_token';
-    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
-    const before = lobbyId === undefined ? undefined : await this.store.get(lobbyId);
-    if (lobbyId === undefined || !before) return 'not_mediating';
-    const updated = await this.store.update(lobbyId, (current) =>
-      recordEndpoint(current, clientId, endpoint),
-    );
-    if (!updated) return 'duplicate';
-    // One per member and mediation: debug, like the other per-client events.
-    this.logger.debug({ lobbyId, clientId }, 'UDP endpoint captured');
-    if (updated.phase === 'connecting') {
-      this.events.emit('mediation.phaseEnded', {
-        lobbyId,
-        phase: 'collecting',
-        durationMs: updated.phaseStartedAt - before.phaseStartedAt,
-      });
-      await this.enterConnecting(updated);
-    }
-    return 'accepted';
   }
 
   private async enterCollecting(mediation: Mediation): Promise<void> {
@@ -302,7 +296,7 @@ export class MediationService implements OnApplicationShutdown {
   }
 
   private askForPackets(mediation: Mediation, members: readonly LobbyMember[]): void {
-    const port = this.config.udpAdvertisedPort ?? this.udp.port;
+    const port = this.udpPort.advertisedPort;
     sendToMembers(this.messenger, mediation.hostId, members, 'ptpMediation_send', { port });
   }
 

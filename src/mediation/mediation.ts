@@ -1,4 +1,4 @@
-import type { PeerEndpoint } from '../common/server-messages.js';
+import type { PeerEndpoint } from '@orion/protocol';
 import type { LobbyMember } from '../lobbies/lobby.js';
 
 /**

@@ -1,11 +1,9 @@
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe } from 'vitest';
-import {
-  clientStoreContract,
-  lobbyStoreContract,
-  mediationStoreContract,
-} from '../common/testing/store-contracts.js';
+import { clientStoreContract } from '../clients/testing/client-store.contract.js';
+import { lobbyStoreContract } from '../lobbies/testing/lobby-store.contract.js';
+import { mediationStoreContract } from '../mediation/testing/mediation-store.contract.js';
 import { RedisClientStore } from './redis-client.store.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisLobbyStore } from './redis-lobby.store.js';

@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+import type { ServerMessages, ServerMethod } from '@orion/protocol';
 import type { RedisKeys } from '../redis/redis-keys.js';
 
 /** A message for clients whose sockets live on the receiving replica. */

@@ -6,10 +6,10 @@ import {
 import type { Redis } from 'ioredis';
 import type { ClientStore } from '../clients/client-store.js';
 import type { ClientsService } from '../clients/clients.service.js';
-import type { ClientRegistry } from '../gateway/client-registry.js';
+import type { ClientRegistry } from '../connections/client-registry.js';
 import type { RedisKeys } from '../redis/redis-keys.js';
 import type { ReplicaChannel } from './replica-channel.js';
-import type { ReplicaIdentity } from './replica-identity.js';
+import type { ReplicaIdentity } from '../connections/replica-identity.js';
 
 /** WebSocket close code telling a client to reconnect: its replica starts afresh. */
 const SERVICE_RESTART = 1012;

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClientRecord, ClientStore } from '../clients/client-store.js';
-import type { ClientRegistry } from '../gateway/client-registry.js';
+import type { ClientRegistry } from '../connections/client-registry.js';
 import type { ReplicaChannel, ReplicaMessage } from './replica-channel.js';
 import { ReplicatedMessenger } from './replicated-messenger.js';
 

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { ClientMessenger } from '../common/client-messenger.js';
-import type { ServerMessages, ServerMethod } from '../common/server-messages.js';
+import type { ServerMessages, ServerMethod } from '@orion/protocol';
 import type { ClientStore } from '../clients/client-store.js';
-import type { ClientRegistry } from '../gateway/client-registry.js';
+import type { ClientRegistry } from '../connections/client-registry.js';
 import type { ReplicaChannel } from './replica-channel.js';
 
 /**

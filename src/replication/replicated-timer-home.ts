@@ -1,7 +1,7 @@
 import type { ClientStore } from '../clients/client-store.js';
 import type { MediationTimerHome } from '../mediation/mediation-timer-home.js';
 import type { ReplicaChannel } from './replica-channel.js';
-import type { ReplicaIdentity } from './replica-identity.js';
+import type { ReplicaIdentity } from '../connections/replica-identity.js';
 
 /**
  * With replicas, a mediation's timers run on the replica holding its host's socket. Any

@@ -1,13 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { CloseCode } from '@orion/protocol';
 import { OrionConfig } from '../config/orion-config.js';
-import { ClientRegistry } from '../gateway/client-registry.js';
-import { socketClosed } from '../gateway/socket-closed.js';
+import { ClientRegistry } from '../connections/client-registry.js';
+import { socketClosed } from '../connections/socket-closed.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { MediationService } from '../mediation/mediation.service.js';
 import { DrainState, SHUTTING_DOWN } from './drain-state.js';
-
-/** WebSocket close code 1001: the endpoint is going away. */
-export const GOING_AWAY = 1001;
 
 /** What a drain did, for the log line that ends it. */
 export interface DrainReport {
@@ -71,7 +69,7 @@ export class DrainService {
   private async closeSockets(): Promise<{ closed: number; terminated: number }> {
     const sockets = [...this.registry.sockets()];
     const closed = sockets.map(socketClosed);
-    this.registry.closeAll(GOING_AWAY, SHUTTING_DOWN);
+    this.registry.closeAll(CloseCode.GOING_AWAY, SHUTTING_DOWN);
     const waitMs = Math.max(1, Math.floor(this.config.shutdownGraceMs / 2));
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, waitMs).unref());
     await Promise.race([Promise.all(closed), deadline]);

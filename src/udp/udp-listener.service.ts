@@ -6,32 +6,34 @@ import {
 } from '@nestjs/common';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { decodeFrame } from '../common/frame-codec.js';
-import { OrionEventBus } from '../common/orion-events.js';
-import { validatePayload } from '../common/validate-payload.js';
 import { BindHost } from '../config/bind-host.js';
 import { OrionConfig } from '../config/orion-config.js';
-import { UdpConnectDto } from './dto/udp-connect.dto.js';
-import { normalizeSourceAddress } from '../common/source-address.js';
+import type { AdvertisedUdpPort } from '../mediation/advertised-udp-port.js';
 
-/** The one datagram clients send. */
-export const UDP_CONNECT_METHOD = 'ptpMediation_connect';
+/** What the socket does with each datagram; it must not throw for long. */
+export type DatagramHandler = (datagram: Buffer, remote: RemoteInfo) => void;
 
 /**
- * Owns the UDP socket. Each well-formed `ptpMediation_connect` datagram becomes a
- * `udp.connect` event carrying the sender's public address; anything else is ignored,
- * and datagrams over `maxDatagramBytes` are not even decoded.
+ * Owns the UDP socket: binds it on `--udpPort`, hands every datagram to the one handler
+ * registered, and says which port clients must send to.
  */
 @Injectable()
-export class UdpListenerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class UdpListenerService
+  implements AdvertisedUdpPort, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(UdpListenerService.name);
   private socket: Socket | undefined;
+  private handler: DatagramHandler = () => undefined;
 
   constructor(
     private readonly config: OrionConfig,
-    private readonly events: OrionEventBus,
     private readonly bindHost: BindHost,
   ) {}
+
+  /** Sets what is done with each datagram; before the socket binds, so none is missed. */
+  handleDatagramsWith(handler: DatagramHandler): void {
+    this.handler = handler;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { udpPort } = this.config;
@@ -41,7 +43,7 @@ export class UdpListenerService implements OnApplicationBootstrap, OnApplication
     socket.on('message', (datagram, remote) => {
       // A throw here would be an uncaught exception: one datagram must never stop the server.
       try {
-        this.onDatagram(datagram, remote);
+        this.handler(datagram, remote);
       } catch (error) {
         this.logger.error(`UDP datagram handling failed: ${(error as Error)?.message}`);
       }
@@ -69,30 +71,17 @@ export class UdpListenerService implements OnApplicationBootstrap, OnApplication
     return this.socket !== undefined;
   }
 
-  /** The port the socket is bound to, which clients must send to. */
+  /** The port the socket is bound to. */
   get port(): number {
     if (!this.socket) throw new Error('The UDP socket is not bound');
     return this.socket.address().port;
   }
 
-  private onDatagram(datagram: Buffer, remote: RemoteInfo): void {
-    if (datagram.length > this.config.maxDatagramBytes) {
-      this.events.emit('udp.datagram', { result: 'oversize' });
-      return;
-    }
-    const frame = decodeFrame(datagram.toString('utf8'));
-    const message =
-      frame?.method === UDP_CONNECT_METHOD
-        ? validatePayload(UdpConnectDto, frame.payload)
-        : undefined;
-    if (!message) {
-      this.events.emit('udp.datagram', { result: 'malformed' });
-      return;
-    }
-    this.events.emit('udp.connect', {
-      token: message.token,
-      ip: normalizeSourceAddress(remote.address),
-      port: remote.port,
-    });
+  /**
+   * The port clients must send to: `--udpAdvertisedPort` when a NodePort or balancer
+   * forwards another one to the socket, else the bound port.
+   */
+  get advertisedPort(): number {
+    return this.config.udpAdvertisedPort ?? this.port;
   }
 }

@@ -1,8 +1,21 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { ADVERTISED_UDP_PORT } from '../mediation/advertised-udp-port.js';
+import { MediationModule } from '../mediation/mediation.module.js';
+import { UdpDatagramHandler } from './udp-datagram.handler.js';
 import { UdpListenerService } from './udp-listener.service.js';
 
+/**
+ * The UDP edge. Global so that mediation gets the advertised port without importing the
+ * edge that calls it.
+ */
+@Global()
 @Module({
-  providers: [UdpListenerService],
-  exports: [UdpListenerService],
+  imports: [MediationModule],
+  providers: [
+    UdpListenerService,
+    UdpDatagramHandler,
+    { provide: ADVERTISED_UDP_PORT, useExisting: UdpListenerService },
+  ],
+  exports: [UdpListenerService, ADVERTISED_UDP_PORT],
 })
 export class UdpModule {}

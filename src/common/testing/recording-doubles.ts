@@ -1,6 +1,6 @@
 import type { ClientMessenger } from '../client-messenger.js';
 import type { OrionEventBus, OrionEventName, OrionEvents } from '../orion-events.js';
-import type { ServerMessages, ServerMethod } from '../server-messages.js';
+import type { ServerMessages, ServerMethod } from '@orion/protocol';
 
 /** Test doubles for unit specs; excluded from the build. */
 

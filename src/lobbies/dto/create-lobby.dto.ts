@@ -1,10 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { MAX_LOBBY_MEMBERS, type CreateLobbyRequest } from '@orion/protocol';
 import { IsBoolean } from 'class-validator';
-import { IsClientToken, IsDisplayName, IsWholeNumberBetween } from './validation-rules.js';
+import {
+  IsClientToken,
+  IsDisplayName,
+  IsWholeNumberBetween,
+} from '../../common/validation-rules.js';
 
-export const MAX_LOBBY_MEMBERS = 64;
-
-export class CreateLobbyDto {
+export class CreateLobbyDto implements CreateLobbyRequest {
   @IsClientToken()
   token: string;
 

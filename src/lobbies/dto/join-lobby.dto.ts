@@ -1,6 +1,7 @@
-import { IsClientToken, IsDisplayName } from './validation-rules.js';
+import type { JoinLobbyRequest } from '@orion/protocol';
+import { IsClientToken, IsDisplayName } from '../../common/validation-rules.js';
 
-export class JoinLobbyDto {
+export class JoinLobbyDto implements JoinLobbyRequest {
   @IsClientToken()
   token: string;
 

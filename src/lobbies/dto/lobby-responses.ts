@@ -1,10 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LOBBY_ID_PATTERN } from '@orion/protocol';
+import type * as Protocol from '@orion/protocol';
 
-export class LobbySummary {
+// Each class implements the protocol package's shape, so the two cannot drift apart.
+
+export class LobbySummary implements Protocol.LobbySummary {
   @ApiProperty({ example: 'Friday Night' })
   name: string;
 
-  @ApiProperty({ example: 'K3Z9Q', pattern: '^[A-Z0-9]{5}$' })
+  @ApiProperty({ example: 'K3Z9Q', pattern: LOBBY_ID_PATTERN.source })
   id: string;
 
   @ApiProperty({ type: 'integer', example: 3 })
@@ -14,12 +18,12 @@ export class LobbySummary {
   maxMembers: number;
 }
 
-export class ListLobbiesResponse {
+export class ListLobbiesResponse implements Protocol.ListLobbiesResponse {
   @ApiProperty({ type: [LobbySummary], description: 'Public lobbies, oldest first.' })
   lobbies: LobbySummary[];
 }
 
-export class CreateLobbyResponse {
+export class CreateLobbyResponse implements Protocol.CreateLobbyResponse {
   @ApiProperty({ example: 'Friday Night' })
   lobbyName: string;
 
@@ -27,7 +31,7 @@ export class CreateLobbyResponse {
   lobbyId: string;
 }
 
-export class JoinLobbyResponse {
+export class JoinLobbyResponse implements Protocol.JoinLobbyResponse {
   @ApiProperty({ example: 'K3Z9Q' })
   lobbyId: string;
 

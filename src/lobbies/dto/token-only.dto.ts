@@ -1,4 +1,4 @@
-import { IsClientToken } from './validation-rules.js';
+import { IsClientToken } from '../../common/validation-rules.js';
 
 /** A body that carries nothing but the caller's token. */
 export class TokenOnlyDto {

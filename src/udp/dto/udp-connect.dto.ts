@@ -1,4 +1,4 @@
-import { IsClientToken } from '../../lobbies/dto/validation-rules.js';
+import { IsClientToken } from '../../common/validation-rules.js';
 
 /** Payload of the `ptpMediation_connect` datagram. */
 export class UdpConnectDto {

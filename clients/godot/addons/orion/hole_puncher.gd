@@ -1,5 +1,5 @@
 # UDP hole punching on the game's socket, the same handshake as the TypeScript SDK
-# (src/sdk/hole-punch.ts). From creation until stop() it reads the socket on every poll():
+# (packages/sdk/src/hole-punch.ts). From creation until stop() it reads the socket on every poll():
 # each hello is answered with an ack to the address it came from, and the address each named
 # peer was last heard from is remembered. punch() sends hellos to the peers on the retry
 # schedule until every one has been heard from (hello or ack), or the timeout passes.

@@ -1,5 +1,5 @@
 # This client's part of one mediation (docs/protocol.md, steps 6 to 9), like the SDK's
-# src/sdk/mediation-session.ts: answer every ptpMediation_send with a ptpMediation_connect
+# packages/sdk/src/mediation-session.ts: answer every ptpMediation_send with a ptpMediation_connect
 # datagram from the game's socket, then punch the peers Orion names. The client reports
 # success over the WebSocket when `punched` fires, and drops the session when the mediation
 # ends; from then on the socket is left alone.

@@ -1,5 +1,5 @@
 # The one datagram peers exchange while hole punching, in Orion's frame format and the same
-# as the TypeScript SDK's (src/sdk/punch-frames.ts), so Godot and SDK clients punch each other:
+# as the TypeScript SDK's (packages/sdk/src/punch-frames.ts), so Godot and SDK clients punch each other:
 # `orionPunch_hello:base64({"name":"Bob","ack":false})`; `ack: true` is the answer.
 extends Reference
 

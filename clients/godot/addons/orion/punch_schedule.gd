@@ -1,4 +1,4 @@
-# When hole-punching hellos go out, as in the TypeScript SDK (src/sdk/punch-schedule.ts): the
+# When hole-punching hellos go out, as in the TypeScript SDK (packages/sdk/src/punch-schedule.ts): the
 # first at once, then a gap that doubles from FIRST_GAP_MS up to MAX_GAP_MS. Quick retries while
 # NAT mappings are being created, then a steady pace that does not flood a path that is not there.
 extends Reference

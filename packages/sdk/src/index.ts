@@ -1,0 +1,36 @@
+/**
+ * The Orion client SDK: connect, host or join a lobby, chat, and hole-punch a
+ * peer-to-peer UDP session through Orion's mediation. Pure Node; no Nest.
+ */
+export { OrionClient, type MediationResult, type OrionClientOptions } from './orion-client.js';
+export type { OrionClientEvent, OrionClientEvents } from './client-events.js';
+export {
+  MediationAbortedError,
+  MediationInterruptedError,
+  OrionRequestError,
+  PunchFailedError,
+  formatEndpoint,
+} from './errors.js';
+export {
+  OrionHttpApi,
+  type HostedLobby,
+  type HostOptions,
+  type JoinedLobby,
+  type LobbySummary,
+} from './http-api.js';
+export { DEFAULT_PUNCH_TIMEOUT_MS, type MediateOptions } from './mediation-session.js';
+export { HolePuncher, type HolePuncherOptions } from './hole-punch.js';
+export {
+  decodePunchHello,
+  encodePunchHello,
+  isPunchDatagram,
+  PUNCH_HELLO_METHOD,
+  type PunchHello,
+} from './punch-frames.js';
+export {
+  DEFAULT_PUNCH_SCHEDULE,
+  punchDelayMs,
+  punchSendTimes,
+  type PunchSchedule,
+} from './punch-schedule.js';
+export type { PeerEndpoint, ServerMessages, ServerMethod } from '@orion/protocol';

@@ -1,0 +1,275 @@
+import type { Socket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import { WebSocket } from 'ws';
+import {
+  decodeFrame,
+  encodeFrame,
+  UDP_CONNECT_METHOD,
+  type PeerEndpoint,
+  type ServerMessages,
+  type ServerMethod,
+} from '@orion/protocol';
+import type { OrionClientEvent, OrionClientEvents } from './client-events.js';
+import { MediationInterruptedError } from './errors.js';
+import {
+  OrionHttpApi,
+  type HostedLobby,
+  type HostOptions,
+  type JoinedLobby,
+  type LobbySummary,
+} from './http-api.js';
+import { runMediation, type MediateOptions } from './mediation-session.js';
+import { MessageQueue } from './message-queue.js';
+import { sendQuietly } from './udp-address.js';
+import { bindUdpSocket, closeUdpSocket } from './udp-socket.js';
+import { closeWebSocket, webSocketUrlOf, whenOpen } from './websocket-link.js';
+
+export interface OrionClientOptions {
+  /** Orion's HTTP and WebSocket address (one port), e.g. `http://127.0.0.1:5980`. */
+  url: string;
+  /** Where `ptpMediation_connect` goes; default: the url's hostname. */
+  udpHost?: string;
+  /** Bind address of the UDP socket; default `0.0.0.0`, or `::` for an IPv6 Orion. */
+  localAddress?: string;
+  /** Bind port of the UDP socket; default 0 (any free port). */
+  localPort?: number;
+  /** Limit for the WebSocket to open and `client_registered` to arrive; default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Limit for each HTTP request; default 10000 ms. */
+  requestTimeoutMs?: number;
+}
+
+export interface MediationResult {
+  /** The same socket as `client.socket`: punched, open, and now the caller's to close. */
+  socket: Socket;
+  /** Every peer as reached: its name and the address it answered from. */
+  peers: PeerEndpoint[];
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_NEXT_TIMEOUT_MS = 10_000;
+
+/**
+ * One player's connection to Orion: a WebSocket (the client's identity and message
+ * channel), the HTTP routes, and one UDP socket used both to tell Orion its public
+ * endpoint and to talk to peers. The token stays inside; nothing here prints it.
+ */
+export class OrionClient {
+  private readonly emitter = new EventEmitter();
+  private readonly queue = new MessageQueue();
+  /** The only credential; a #private field, so that not even util.inspect shows it. */
+  #token = '';
+  private memberName: string | undefined;
+  private currentLobbyId: string | undefined;
+  /** The latest peer list of a mediation still running, for a mediate() called late. */
+  private knownPeers: PeerEndpoint[] | undefined;
+  private mediating = false;
+  /** Set once mediate() succeeded: the socket then belongs to the caller. */
+  private socketHandedOver = false;
+
+  private constructor(
+    private readonly ws: WebSocket,
+    readonly socket: Socket,
+    private readonly http: OrionHttpApi,
+    private readonly udpHost: string,
+  ) {
+    // A few internal listeners per event plus the caller's; not a leak.
+    this.emitter.setMaxListeners(100);
+    ws.on('message', (data, isBinary) => {
+      const frame = isBinary ? undefined : decodeFrame(data.toString());
+      if (frame) this.onServerMessage(frame.method as ServerMethod, frame.payload);
+    });
+    // Errors surface through whenOpen() or as the close that follows; never as a throw.
+    ws.on('error', () => undefined);
+    ws.on('close', (code) => this.onClose(code));
+    socket.on('error', (error) => this.emitter.emit('udpError', error));
+  }
+
+  /** Binds the UDP socket, opens the WebSocket and waits for `client_registered`. */
+  static async connect(options: OrionClientOptions): Promise<OrionClient> {
+    const url = new URL(options.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`Orion's url must start with http:// or https://, not ${url.protocol}`);
+    }
+    const udpHost = options.udpHost ?? url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const socket = await bindUdpSocket({
+      udpHost,
+      localAddress: options.localAddress,
+      localPort: options.localPort,
+    });
+    const wsUrl = webSocketUrlOf(url);
+    const ws = new WebSocket(wsUrl, { handshakeTimeout: timeoutMs });
+    const http = new OrionHttpApi(
+      url.origin,
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    );
+    const client = new OrionClient(ws, socket, http, udpHost);
+    const startedAt = Date.now();
+    try {
+      await whenOpen(ws, wsUrl);
+      const left = Math.max(1, timeoutMs - (Date.now() - startedAt));
+      const registered = await client.queue
+        .next('client_registered', left)
+        .catch((error: Error) => {
+          throw new Error(`Orion at ${wsUrl} did not register this client: ${error.message}`);
+        });
+      client.#token = registered.token;
+      return client;
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  /** The lobby this client is in: set by host() and join(), cleared when it closes. */
+  get lobbyId(): string | undefined {
+    return this.currentLobbyId;
+  }
+
+  listLobbies(): Promise<LobbySummary[]> {
+    return this.http.listLobbies();
+  }
+
+  /** Creates a lobby (private and for 8 unless told otherwise) and becomes its host. */
+  async host(options: HostOptions): Promise<HostedLobby> {
+    const lobby = await this.http.host(this.#token, options);
+    this.enterLobby(lobby.lobbyId, options.hostName);
+    return lobby;
+  }
+
+  async join(lobbyId: string, peerName: string): Promise<JoinedLobby> {
+    const lobby = await this.http.join(this.#token, lobbyId, peerName);
+    this.enterLobby(lobby.lobbyId, peerName);
+    return lobby;
+  }
+
+  /** Sends a chat line; it is delivered when it comes back as lobby_messaging_received. */
+  chat(message: string): void {
+    const lobbyId = this.requireLobby('chat');
+    this.send('lobby_messaging_send', { token: this.#token, lobbyId, message });
+  }
+
+  /** Host only: locks the lobby and starts peer-to-peer mediation. */
+  startMediation(): Promise<void> {
+    return this.http.startMediation(this.#token, this.requireLobby('start mediation'));
+  }
+
+  /**
+   * Takes part in the lobby's mediation: waits for the peer list (or uses one that
+   * already came), hole-punches every peer, reports success and resolves on
+   * `ptpMediation_success`. Rejects with PunchFailedError, MediationAbortedError or
+   * MediationInterruptedError instead of waiting forever.
+   */
+  async mediate(options: MediateOptions = {}): Promise<MediationResult> {
+    if (this.ws.readyState !== WebSocket.OPEN) {
+      throw new MediationInterruptedError('The connection to Orion is closed.');
+    }
+    this.requireLobby('mediate');
+    if (this.mediating) throw new Error('mediate() is already running for this client.');
+    this.mediating = true;
+    try {
+      const peers = await runMediation(
+        {
+          events: this,
+          socket: this.socket,
+          selfName: this.memberName!,
+          knownPeers: this.knownPeers,
+          reportSuccess: () =>
+            this.send('ptpMediation_peersConnection_success', { token: this.#token }),
+        },
+        options,
+      );
+      this.socketHandedOver = true;
+      return { socket: this.socket, peers };
+    } finally {
+      this.mediating = false;
+    }
+  }
+
+  on<E extends OrionClientEvent>(event: E, listener: OrionClientEvents[E]): this {
+    this.emitter.on(event, listener);
+    return this;
+  }
+
+  once<E extends OrionClientEvent>(event: E, listener: OrionClientEvents[E]): this {
+    this.emitter.once(event, listener);
+    return this;
+  }
+
+  off<E extends OrionClientEvent>(event: E, listener: OrionClientEvents[E]): this {
+    this.emitter.off(event, listener);
+    return this;
+  }
+
+  /**
+   * The oldest message of that kind not yet returned by next(), waiting up to
+   * `timeoutMs` for one to arrive. Rejects at once if the connection has closed.
+   */
+  next<M extends ServerMethod>(
+    method: M,
+    timeoutMs = DEFAULT_NEXT_TIMEOUT_MS,
+  ): Promise<ServerMessages[M]> {
+    return this.queue.next(method, timeoutMs);
+  }
+
+  /** Closes the WebSocket (leaving Orion) and the UDP socket, unless mediate() handed it over. */
+  async close(): Promise<void> {
+    await closeWebSocket(this.ws);
+    if (!this.socketHandedOver) await closeUdpSocket(this.socket);
+  }
+
+  private onServerMessage(method: ServerMethod, payload: Record<string, unknown>): void {
+    switch (method) {
+      case 'ptpMediation_send':
+        // Every request gets one datagram from the socket the peers will use.
+        this.sendConnectDatagram((payload as ServerMessages['ptpMediation_send']).port);
+        break;
+      case 'ptpMediation_peersConnection_start':
+        this.knownPeers = (payload as ServerMessages['ptpMediation_peersConnection_start']).peers;
+        break;
+      case 'ptpMediation_aborted':
+      case 'ptpMediation_success':
+        this.knownPeers = undefined;
+        break;
+      case 'lobby_closed':
+        this.knownPeers = undefined;
+        this.currentLobbyId = undefined;
+        break;
+    }
+    this.queue.push(method, payload);
+    this.emitter.emit(method, payload);
+  }
+
+  private onClose(code: number): void {
+    this.currentLobbyId = undefined;
+    this.knownPeers = undefined;
+    this.queue.close(new Error(`The connection to Orion closed (code ${code}).`));
+    this.emitter.emit('close', code);
+  }
+
+  private sendConnectDatagram(port: number): void {
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) return;
+    const datagram = Buffer.from(encodeFrame(UDP_CONNECT_METHOD, { token: this.#token }));
+    sendQuietly(this.socket, datagram, port, this.udpHost);
+  }
+
+  private enterLobby(lobbyId: string, memberName: string): void {
+    this.currentLobbyId = lobbyId;
+    this.memberName = memberName;
+    this.knownPeers = undefined;
+  }
+
+  private requireLobby(action: string): string {
+    if (!this.currentLobbyId) throw new Error(`Cannot ${action}: this client is in no lobby.`);
+    return this.currentLobbyId;
+  }
+
+  private send(method: string, payload: object): void {
+    if (this.ws.readyState !== WebSocket.OPEN) {
+      throw new Error(`Cannot send ${method}: the connection to Orion is closed.`);
+    }
+    this.ws.send(encodeFrame(method, payload));
+  }
+}

@@ -1,0 +1,29 @@
+import type { Provider } from '@nestjs/common';
+import { CLIENT_STORE } from '../clients/client-store.js';
+import { InMemoryClientStore } from '../clients/in-memory-client.store.js';
+import { CLIENT_MESSENGER } from '../common/client-messenger.js';
+import { ClientRegistry } from '../connections/client-registry.js';
+import { InMemoryLobbyStore } from '../lobbies/in-memory-lobby.store.js';
+import { LOBBY_STORE } from '../lobbies/lobby-store.js';
+import { InMemoryMediationStore } from '../mediation/in-memory-mediation.store.js';
+import { LocalTimerHome, MEDIATION_TIMER_HOME } from '../mediation/mediation-timer-home.js';
+import { MEDIATION_STORE } from '../mediation/mediation-store.js';
+import { STORE_HEALTH, type StoreHealth } from './store-health.js';
+
+/** In this process, the store is always there. */
+const memoryHealth: StoreHealth = { status: async () => ({ up: true, kind: 'memory' }) };
+
+/**
+ * One process: state lives in its memory, messages go straight to the sockets it holds,
+ * and every mediation timer runs here.
+ */
+export function memoryBackend(): Provider[] {
+  return [
+    { provide: CLIENT_STORE, useClass: InMemoryClientStore },
+    { provide: LOBBY_STORE, useClass: InMemoryLobbyStore },
+    { provide: MEDIATION_STORE, useClass: InMemoryMediationStore },
+    { provide: CLIENT_MESSENGER, useExisting: ClientRegistry },
+    { provide: MEDIATION_TIMER_HOME, useClass: LocalTimerHome },
+    { provide: STORE_HEALTH, useValue: memoryHealth },
+  ];
+}

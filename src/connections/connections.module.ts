@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { ClientRegistry } from './client-registry.js';
+import { ReplicaIdentity } from './replica-identity.js';
+
+/**
+ * The sockets this process holds, and the identity of this process among replicas: both
+ * global, because the messenger, the clients, the gateway and the drain all need them.
+ */
+@Global()
+@Module({
+  providers: [ClientRegistry, ReplicaIdentity],
+  exports: [ClientRegistry, ReplicaIdentity],
+})
+export class ConnectionsModule {}

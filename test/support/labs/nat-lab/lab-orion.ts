@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { mainJs, OrionProcess, repoRoot } from '../../orion/orion-process.js';
+
+export const ORION_HTTP_PORT = 5980;
+export const ORION_UDP_PORT = 5990;
+
+/** Short mediation timers: a lab mediation takes well under a second when punching works. */
+export const LAB_TIMERS = {
+  ptpmConnectRequestIntervalMs: 250,
+  ptpmServerConnectTimeoutMs: 5_000,
+  /** Longer than the peers' punch timeout, so a failed punch is the client's verdict first. */
+  ptpmConnectTimeoutMs: 4_000,
+} as const;
+
+/**
+ * Starts the built server inside the server namespace, listening on every address there. It keeps
+ * its state in memory whatever the test environment says: a Redis on the host's loopback cannot
+ * be reached from inside the namespace, and this lab is about the network, not the store.
+ */
+export function startOrionIn(ns: string): OrionProcess {
+  const flags = Object.entries({
+    host: '0.0.0.0',
+    httpPort: ORION_HTTP_PORT,
+    udpPort: ORION_UDP_PORT,
+    ...LAB_TIMERS,
+  }).flatMap(([key, value]) => [`--${key}`, String(value)]);
+  const env = { ...process.env };
+  delete env.ORION_REDIS_URL;
+  delete env.ORION_REDIS_KEY_PREFIX;
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, mainJs, ...flags], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new OrionProcess(child);
+}
+
+/** Stops the server at once: the lab has nothing to drain, and the namespace goes next. */
+export async function stopOrion(orion: OrionProcess | undefined): Promise<void> {
+  if (!orion) return;
+  if (orion.running) orion.child.kill('SIGKILL');
+  await orion.exit(5_000);
+}
