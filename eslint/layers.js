@@ -9,7 +9,7 @@ export const SERVER_LAYERS = [
   ['connections', 'rate-limits'],
   ['clients', 'lobbies', 'mediation'],
   ['redis', 'replication', 'backends'],
-  ['gateway', 'udp', 'http-edge', 'health', 'metrics', 'shutdown', 'cli'],
+  ['gateway', 'udp', 'relay', 'http-edge', 'health', 'metrics', 'shutdown', 'cli'],
 ];
 
 /** Import paths that reach `folder` under src from anywhere inside src. */

@@ -5,18 +5,28 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SERVER_MESSAGE_FIELDS, UDP_CONNECT_METHOD } from '@orion/protocol';
+import {
+  decodeFrame,
+  encodeFrame,
+  MAX_RELAY_PEERS,
+  RELAY_BIND_METHOD,
+  RELAY_BOUND_METHOD,
+  SERVER_MESSAGE_FIELDS,
+  UDP_CONNECT_METHOD,
+} from '@orion/protocol';
 import { newLobbyId } from '../src/common/random-ids.js';
 import { CLIENT_MESSAGE_DTOS } from '../src/gateway/client-messages.js';
 import { OrionGateway } from '../src/gateway/orion.gateway.js';
 import { normalizeLobbyId } from '../src/lobbies/lobbies.service.js';
 import { SENT_LOBBY_ID_PATTERN } from '../src/lobbies/lobby-id.pipe.js';
+import { BOUND_DATAGRAM, tokenOfBind } from '../src/relay/relay-datagrams.js';
 import { UdpConnectDto } from '../src/udp/dto/udp-connect.dto.js';
 
 interface Schema {
   $ref?: string;
   type?: string;
   pattern?: string;
+  maxItems?: number;
   description?: string;
   required?: string[];
   properties?: Record<string, Schema>;
@@ -30,7 +40,7 @@ interface AsyncApiDocument {
   >;
   components: {
     schemas: Record<string, Schema>;
-    messages: Record<string, { name: string; payload: Schema }>;
+    messages: Record<string, { name: string; summary?: string; payload: Schema }>;
   };
 }
 
@@ -110,6 +120,30 @@ describe('docs/asyncapi.yaml matches the code', () => {
     expect(operationMessages('receive', 'mediationUdp')).toEqual([UDP_CONNECT_METHOD]);
     expect(documentedFields(UDP_CONNECT_METHOD).required).toEqual(dtoFields(UdpConnectDto));
   });
+
+  it('documents the relay datagrams: the bind the relay reads and the bound it answers with', () => {
+    expect(operationMessages('receive', 'relayUdp')).toEqual([RELAY_BIND_METHOD]);
+    expect(operationMessages('send', 'relayUdp')).toEqual([RELAY_BOUND_METHOD]);
+
+    // A bind built from the documented fields is one the relay accepts; one missing any is not.
+    const bind = documentedFields(RELAY_BIND_METHOD);
+    expect(bind.properties).toEqual(bind.required);
+    const payload = Object.fromEntries(bind.required.map((field) => [field, 'tok123']));
+    expect(tokenOfBind(Buffer.from(encodeFrame(RELAY_BIND_METHOD, payload)))).toBe('tok123');
+    for (const field of bind.required) {
+      const { [field]: _left, ...without } = payload;
+      expect(tokenOfBind(Buffer.from(encodeFrame(RELAY_BIND_METHOD, without))), field).toBe(
+        undefined,
+      );
+    }
+
+    const bound = decodeFrame(BOUND_DATAGRAM.toString('utf8'));
+    expect(bound?.method).toBe(RELAY_BOUND_METHOD);
+    expect(documentedFields(RELAY_BOUND_METHOD)).toEqual({
+      required: [],
+      properties: Object.keys(bound!.payload).sort(),
+    });
+  });
 });
 
 describe('docs/asyncapi.yaml says what the server does', () => {
@@ -131,6 +165,21 @@ describe('docs/asyncapi.yaml says what the server does', () => {
       expect(normalizeLobbyId(id)).toMatch(sent);
     }
     for (const id of ['ab!', 'K3Z9', 'K3Z9QQ', '']) expect(received.test(id), id).toBe(false);
+  });
+
+  it('caps peerNames in ptpMediation_relay_request as the server does', () => {
+    const peerNames =
+      doc.components.messages.ptpMediation_relay_request.payload.properties!.peerNames;
+    expect(peerNames.maxItems).toBe(MAX_RELAY_PEERS);
+  });
+
+  it('says the bound answer is smaller than any bind, as docs/protocol.md does', () => {
+    const shortestBind = Buffer.byteLength(encodeFrame(RELAY_BIND_METHOD, { token: 'x' }));
+    expect(BOUND_DATAGRAM.length).toBeLessThan(shortestBind);
+    expect(doc.components.messages.ptpMediation_relay_bound.summary).toMatch(
+      /smaller than the bind/,
+    );
+    expect(readDoc('../docs/protocol.md')).toContain('The answer is always smaller than the bind');
   });
 
   it('says the same as docs/protocol.md about the port in ptpMediation_send', () => {

@@ -90,6 +90,12 @@ describe('configuration: flags, then ORION_* environment variables, then default
       'ORION_ALLOWED_ORIGINS',
       'ORION_WS_HEARTBEAT_INTERVAL_MS',
       'ORION_SHUTDOWN_GRACE_MS',
+      'ORION_RELAY_PORTS',
+      'ORION_RELAY_HOST',
+      'ORION_RELAY_BYTES_PER_SECOND',
+      'ORION_RELAY_IDLE_TIMEOUT_MS',
+      'ORION_RELAY_MAX_LIFETIME_MS',
+      'ORION_RELAY_MAX_SESSIONS',
     ]);
   });
 

@@ -89,6 +89,18 @@ const VALUE_SETS = {
     },
     service: { port: 80 },
   },
+  // The relay's ports reach the pod unchanged only on the node's network.
+  relay: {
+    udp: { mode: 'hostNetwork' },
+    server: {
+      relayPorts: '40000-40999',
+      relayHost: '198.51.100.20',
+      relayBytesPerSecond: 131_072,
+      relayIdleTimeoutMs: 20_000,
+      relayMaxLifetimeMs: 3_600_000,
+      relayMaxSessions: 400,
+    },
+  },
 } satisfies Record<string, Values>;
 type ValueSetName = keyof typeof VALUE_SETS;
 const VALUE_SET_NAMES = Object.keys(VALUE_SETS) as ValueSetName[];
@@ -232,6 +244,24 @@ describe('server settings', () => {
         .filter((variable) => settingNames.has(variable));
       if (name === 'default') expect(collisions).toContain('ORION_UDP_PORT');
       expect(chart(name).podSpec.enableServiceLinks).toBe(false);
+    },
+  );
+
+  it('leaves the relay off by default, and passes every relay setting through when given', () => {
+    const variables = (chart('default').container.env ?? []).map((variable) => variable.name);
+    expect(variables.filter((name) => name.startsWith('ORION_RELAY_'))).toEqual([]);
+    expect(buildConfig(settingsOf('default')).relayPorts).toBeUndefined();
+    expect(settingsOf('relay')).toMatchObject(VALUE_SETS.relay.server);
+    expect(buildConfig(settingsOf('relay'))).toMatchObject(VALUE_SETS.relay.server);
+  });
+
+  it.each([['40000'], ['40000-'], [' 40000-40999'], [40_000]])(
+    'values.schema.json rejects relayPorts %j, which is not a first-last range',
+    async (relayPorts) => {
+      const render = await helm.template({ server: { relayPorts, relayHost: '198.51.100.20' } });
+      expect(render.ok).toBe(false);
+      expect(render.stderr).toMatch(/schema/i);
+      expect(render.stderr).toContain('relayPorts');
     },
   );
 

@@ -44,6 +44,10 @@ export class ServeCommand extends CommandRunner {
       udpPort: app.get(UdpListenerService).port,
       metricsPort: app.get(MetricsServer).port,
       redisUrl: config.redisUrl,
+      relay:
+        config.relayPorts && config.relayHost
+          ? { host: config.relayHost, ports: config.relayPorts }
+          : undefined,
     });
     const logger = new Logger('Orion');
     logger.log(line);

@@ -30,4 +30,15 @@ describe('startup line', () => {
       /mode redis h:6379$/,
     );
   });
+
+  it('names the relay endpoint range last when the relay is on, and nothing of it when off', () => {
+    const at = { host: '::', httpPort: 5980, udpPort: 5990 };
+    expect(startupLine(at)).not.toContain('relay');
+    expect(startupLine({ ...at, relay: { host: '203.0.113.7', ports: '40000-40999' } })).toMatch(
+      /, mode memory, relay 203\.0\.113\.7:40000-40999$/,
+    );
+    expect(startupLine({ ...at, relay: { host: '2001:db8::7', ports: '1-2' } })).toMatch(
+      /, relay \[2001:db8::7\]:1-2$/,
+    );
+  });
 });

@@ -9,6 +9,8 @@ export interface ServingAt {
   metricsPort?: number;
   /** Set: the state lives in this Redis (only its host:port is printed). */
   redisUrl?: string;
+  /** Set: the opt-in relay is on, on these ports of `host`. */
+  relay?: { host: string; ports: string };
 }
 
 /** A host as it goes before `:port`: an IPv6 address in brackets. */
@@ -32,5 +34,6 @@ export function startupLine(at: ServingAt): string {
     `docs ${http}/${OPENAPI_UI_PATH}`,
     `metrics ${metrics}`,
     `mode ${mode}`,
+    ...(at.relay ? [`relay ${hostPart(at.relay.host)}:${at.relay.ports}`] : []),
   ].join(', ');
 }

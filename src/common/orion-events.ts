@@ -17,6 +17,11 @@ export type WsFrameResult =
   | 'rate_limited'
   | 'oversize'
   | 'store_unavailable';
+/** What became of a datagram at a relay port. */
+export type RelayDatagramResult =
+  'relayed' | 'bind' | 'stranger' | 'wrong_member' | 'peer_unbound' | 'rate_limited' | 'malformed';
+/** Why a relayed pair's session ended. */
+export type RelaySessionEndReason = 'idle' | 'lifetime' | 'mediation_aborted' | 'shutdown';
 /** Why the server itself ended a client's WebSocket. */
 export type WsClosedReason = 'send_buffer_full' | 'heartbeat_timeout';
 export type MediationEndReason =
@@ -25,7 +30,8 @@ export type MediationEndReason =
   | 'udp_timeout'
   | 'connect_timeout'
   | 'lobby_closed'
-  | 'server_shutdown';
+  | 'server_shutdown'
+  | 'relay_unavailable';
 /**
  * Why the HTTP server ended a connection before its request was in: headers (or an upgrade
  * request) or a whole request too slow, or too many connections still pending.
@@ -64,6 +70,13 @@ export interface OrionEvents {
     phase: 'collecting' | 'connecting';
     phaseDurationMs: number;
   };
+  /** What became of a datagram at a relay port; `bytes` is its size. */
+  'relay.datagram': { result: RelayDatagramResult; bytes: number };
+  /** A pair's relay session opened (it holds two ports). */
+  'relay.sessionOpened': Record<string, never>;
+  'relay.sessionEnded': { reason: RelaySessionEndReason };
+  /** A relay request found no free ports or sessions; its mediation was aborted. */
+  'relay.refused': { lobbyId: string };
   /** The HTTP server closed a connection whose request did not arrive in time, or one too many. */
   'http.connectionRefused': { reason: HttpConnectionRefusedReason };
 }

@@ -3,6 +3,7 @@ import {
   ipAddress,
   matching,
   oneOf,
+  portRange,
   webOrigins,
   yesOrNo,
   type ValueType,
@@ -311,6 +312,49 @@ export const SETTING_DEFINITIONS = {
     default: 10_000,
     valueName: 'ms',
     description: 'on SIGTERM/SIGINT, how long the drain may take before the process exits',
+  }),
+  /**
+   * The relay fallback for pairs that cannot punch (src/relay): off unless a range is given.
+   * Each relayed pair takes two ports of it.
+   */
+  relayPorts: setting({
+    value: portRange,
+    default: undefined,
+    valueName: 'first-last',
+    description:
+      'UDP ports for relaying pairs that cannot hole-punch, two per pair, e.g. 40000-40999 (unset: no relay)',
+  }),
+  /** What clients are told to send relayed datagrams to; required with relayPorts. */
+  relayHost: setting({
+    value: ipAddress,
+    default: undefined,
+    valueName: 'address',
+    description: "this server's IP address as players reach it, named in relay endpoints",
+  }),
+  relayBytesPerSecond: setting({
+    value: count,
+    default: 262_144,
+    valueName: 'bytes',
+    description: 'bytes one relayed pair may send per second, both ways together; more are dropped',
+  }),
+  relayIdleTimeoutMs: setting({
+    value: timerMs,
+    default: 30_000,
+    valueName: 'ms',
+    description: 'a relayed pair that sends nothing for this long is ended and its ports freed',
+  }),
+  relayMaxLifetimeMs: setting({
+    value: timerMs,
+    default: 21_600_000,
+    valueName: 'ms',
+    description: 'the longest a relayed pair lasts, busy or not',
+  }),
+  relayMaxSessions: setting({
+    value: count,
+    default: 1_000,
+    valueName: 'count',
+    description:
+      'pairs relayed at once; a request beyond it (or beyond the ports) aborts its mediation',
   }),
 };
 

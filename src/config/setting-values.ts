@@ -1,6 +1,7 @@
-import { IsBoolean, IsIn, IsInt, IsIP, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsIP, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { isIP } from 'node:net';
 import { parseAllowedOrigins } from '../common/allowed-origins.js';
+import { parsePortRange } from './port-range.js';
 
 /**
  * One kind of setting value, checked both ways a value arrives: as text from a flag or an
@@ -83,6 +84,26 @@ export const webOrigins: ValueType<string> = {
   checks: [
     Matches(ORIGIN_LIST, {
       message: '$property must be * or comma-separated origins such as https://game.example',
+    }),
+  ],
+};
+
+const PORT_RANGE_EXPECTED = 'a port range such as 40000-40999 (first <= last, 1 to 65535)';
+
+/** `first-last`, kept as text in the normal form (no spaces); see port-range.ts. */
+export const portRange: ValueType<string> = {
+  parse: (raw) => {
+    const range = parsePortRange(raw);
+    if (!range) throw new Error(`expected ${PORT_RANGE_EXPECTED}`);
+    return `${range.first}-${range.last}`;
+  },
+  checks: [
+    ValidateBy({
+      name: 'isPortRange',
+      validator: {
+        validate: (value) => typeof value === 'string' && parsePortRange(value) !== undefined,
+        defaultMessage: () => `$property must be ${PORT_RANGE_EXPECTED}`,
+      },
     }),
   ],
 };

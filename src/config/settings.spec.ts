@@ -51,7 +51,25 @@ describe('buildConfig', () => {
       allowedOrigins: '*',
       wsHeartbeatIntervalMs: 30_000,
       shutdownGraceMs: 10_000,
+      relayPorts: undefined,
+      relayHost: undefined,
+      relayBytesPerSecond: 262_144,
+      relayIdleTimeoutMs: 30_000,
+      relayMaxLifetimeMs: 21_600_000,
+      relayMaxSessions: 1_000,
     });
+  });
+
+  it('asks for relayHost when relayPorts turns the relay on', () => {
+    expect(() => buildConfig({ relayPorts: '40000-40009' })).toThrow(
+      'Invalid setting relayHost: relayHost is required when relayPorts is set',
+    );
+    expect(buildConfig({ relayPorts: '40000-40009', relayHost: '203.0.113.7' }).relayPorts).toBe(
+      '40000-40009',
+    );
+    expect(() => buildConfig({ relayPorts: '40009-40000', relayHost: '203.0.113.7' })).toThrow(
+      /Invalid setting relayPorts: relayPorts must be a port range/,
+    );
   });
 
   it('takes the values it is given and keeps the defaults for the rest', () => {

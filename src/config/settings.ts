@@ -53,5 +53,20 @@ export function buildConfig(values: Partial<OrionSettings> = {}): OrionConfig {
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     throw new Error(`Invalid setting ${first.property}: ${reason}`);
   }
+  const broken = RULES_ACROSS_SETTINGS.find((rule) => !rule.holds(config));
+  if (broken) throw new Error(`Invalid setting ${broken.setting}: ${broken.message}`);
   return config;
 }
+
+/** What one setting requires of another; checked after each is valid on its own. */
+const RULES_ACROSS_SETTINGS: {
+  setting: SettingKey;
+  message: string;
+  holds: (config: OrionConfig) => boolean;
+}[] = [
+  {
+    setting: 'relayHost',
+    message: 'relayHost is required when relayPorts is set',
+    holds: (config) => config.relayPorts === undefined || config.relayHost !== undefined,
+  },
+];

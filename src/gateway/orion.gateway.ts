@@ -23,6 +23,7 @@ import { ChatRateLimiter } from './chat-rate-limiter.js';
 import { DropWsExceptionsFilter } from './drop-ws-exceptions.filter.js';
 import { socketClosed } from '../connections/socket-closed.js';
 import { ClientRegistry } from '../connections/client-registry.js';
+import { RelayService } from '../relay/relay.service.js';
 import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
 
 /**
@@ -52,6 +53,7 @@ export class OrionGateway
     private readonly events: OrionEventBus,
     private readonly chatLimiter: ChatRateLimiter,
     @Inject(CLIENT_MESSENGER) private readonly messenger: ClientMessenger,
+    private readonly relay: RelayService,
   ) {}
 
   async handleConnection(socket: WebSocket, request?: IncomingMessage): Promise<void> {
@@ -140,6 +142,21 @@ export class OrionGateway
       CLIENT_MESSAGE_DTOS.ptpMediation_peersConnection_success,
       body,
       (clientId) => this.mediation.reportPeersConnected(clientId),
+    );
+  }
+
+  /** Opt-in relay; with it off the message is unknown, as it was before the relay existed. */
+  @SubscribeMessage('ptpMediation_relay_request')
+  async onRelayRequest(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
+    if (!this.relay.enabled) {
+      this.events.emit('ws.frame', { result: 'unknown_method' });
+      return;
+    }
+    await this.authorized(
+      socket,
+      CLIENT_MESSAGE_DTOS.ptpMediation_relay_request,
+      body,
+      (clientId, message) => this.relay.request(clientId, message.peerNames),
     );
   }
 

@@ -18,6 +18,7 @@ import { memberOf, type LobbyMember } from '../lobbies/lobby.js';
 import {
   everyoneConnected,
   membersNotHeardFrom,
+  pairedPeersNamed,
   peersFor,
   recordConnected,
   recordEndpoint,
@@ -36,7 +37,15 @@ export const ABORT_REASONS = {
   udpTimeout: 'Timed out waiting for every peer to send its UDP packet to the server.',
   connectTimeout: 'Timed out waiting for every peer to connect to its peers.',
   memberLeft: (peerName: string) => `${peerName} left the lobby.`,
+  relayFull: 'The relay has no free ports.',
 } as const;
+
+/** Who a relay request may pair: its sender and the named peers it is paired with. */
+export interface RelayPairing {
+  lobbyId: string;
+  self: LobbyMember;
+  peers: LobbyMember[];
+}
 
 /** What became of a member's datagram: its endpoint recorded (maybe again), or no use. */
 export type EndpointOutcome = 'recorded' | 'already_recorded' | 'not_mediating' | 'unknown_token';
@@ -125,6 +134,28 @@ export class MediationService implements OnApplicationShutdown {
       await this.enterConnecting(updated);
     }
     return 'recorded';
+  }
+
+  /**
+   * The pairs a `ptpMediation_relay_request` may relay: the sender with each named peer it
+   * is paired with, while the peers phase lasts. Undefined when there is none.
+   */
+  async relayPairing(
+    clientId: string,
+    peerNames: readonly string[],
+  ): Promise<RelayPairing | undefined> {
+    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
+    const mediation = lobbyId === undefined ? undefined : await this.store.get(lobbyId);
+    if (!mediation) return undefined;
+    const paired = pairedPeersNamed(mediation, clientId, peerNames);
+    return paired && paired.peers.length > 0
+      ? { lobbyId: mediation.lobbyId, ...paired }
+      : undefined;
+  }
+
+  /** The relay could not take a pair this mediation needs: it cannot succeed, so it ends now. */
+  async abortForRelay(lobbyId: string): Promise<void> {
+    await this.abort(lobbyId, 'relay_unavailable', ABORT_REASONS.relayFull, 'connecting');
   }
 
   /** Another replica moved or ended a mediation whose timers run here. */

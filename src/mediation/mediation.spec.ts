@@ -3,6 +3,7 @@ import type { LobbyMember } from '../lobbies/lobby.js';
 import {
   everyoneConnected,
   membersNotHeardFrom,
+  pairedPeersNamed,
   peersFor,
   recordConnected,
   recordEndpoint,
@@ -164,5 +165,29 @@ describe('mediation state', () => {
 
       expect(peersFor(mediation, host.clientId).map((peer) => peer.name)).toEqual(['Ann', 'Bob']);
     });
+  });
+});
+
+describe('pairedPeersNamed (relay requests)', () => {
+  const connecting = () => withAllEndpoints(newMediation());
+
+  it('pairs the host with any named member, and a member with the host only', () => {
+    expect(pairedPeersNamed(connecting(), host.clientId, ['Ann', 'Bob'])?.peers).toEqual([
+      ann,
+      bob,
+    ]);
+    expect(pairedPeersNamed(connecting(), ann.clientId, ['Host', 'Bob'])).toEqual({
+      self: ann,
+      peers: [host],
+    });
+  });
+
+  it('names no peer for unknown names or the sender itself', () => {
+    expect(pairedPeersNamed(connecting(), ann.clientId, ['Bob', 'Ann', 'Zed'])?.peers).toEqual([]);
+  });
+
+  it('has nothing before the peers phase or for a non-member', () => {
+    expect(pairedPeersNamed(newMediation(), host.clientId, ['Ann'])).toBeUndefined();
+    expect(pairedPeersNamed(connecting(), 'c-stranger', ['Host'])).toBeUndefined();
   });
 });

@@ -101,6 +101,28 @@ export function peersFor(mediation: Mediation, clientId: string): PeerEndpoint[]
   return mediation.members.filter((member) => member.clientId === mediation.hostId).map(toPeer);
 }
 
+/**
+ * The members named in `peerNames` whom `clientId` is paired with (see {@link peersFor}), while
+ * the peers phase lasts; names of anyone else are left out. Undefined outside that phase or
+ * for a non-member.
+ */
+export function pairedPeersNamed(
+  mediation: Mediation,
+  clientId: string,
+  peerNames: readonly string[],
+): { self: LobbyMember; peers: LobbyMember[] } | undefined {
+  if (mediation.phase !== 'connecting') return undefined;
+  const self = mediation.members.find((member) => member.clientId === clientId);
+  if (!self) return undefined;
+  const isPaired = (member: LobbyMember) =>
+    member.clientId !== clientId &&
+    (clientId === mediation.hostId || member.clientId === mediation.hostId);
+  const peers = mediation.members.filter(
+    (member) => isPaired(member) && peerNames.includes(member.name),
+  );
+  return { self, peers };
+}
+
 function isMember(mediation: Mediation, clientId: string): boolean {
   return mediation.members.some((member) => member.clientId === clientId);
 }

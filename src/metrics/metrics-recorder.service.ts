@@ -17,6 +17,29 @@ export class MetricsRecorder implements OnModuleInit {
     this.events.on('udp.datagram', ({ result }) => countDatagram(result));
     const countFrame = byResult(this.metrics.wsFrames);
     this.events.on('ws.frame', ({ result }) => countFrame(result));
+    const countRelayDatagram = byResult(this.metrics.relayDatagrams);
+    this.events.on('relay.datagram', ({ result, bytes }) => {
+      countRelayDatagram(result);
+      if (result === 'relayed') this.metrics.relayBytes.inc(bytes);
+    });
+  }
+
+  @OnOrionEvent('relay.sessionOpened')
+  onRelaySessionOpened(): void {
+    this.metrics.relaySessions.inc();
+    this.metrics.relayPortsInUse.inc(2);
+  }
+
+  @OnOrionEvent('relay.sessionEnded')
+  onRelaySessionEnded({ reason }: OrionEvents['relay.sessionEnded']): void {
+    this.metrics.relaySessions.dec();
+    this.metrics.relayPortsInUse.dec(2);
+    this.metrics.relaySessionsEnded.inc({ reason });
+  }
+
+  @OnOrionEvent('relay.refused')
+  onRelayRefused(): void {
+    this.metrics.relayRefused.inc();
   }
 
   @OnOrionEvent('ws.closed')

@@ -24,7 +24,7 @@ export class OrionMetrics {
   });
   readonly mediationsEnded = new Counter({
     name: 'orion_mediations_ended_total',
-    help: 'Mediations ended, by reason: succeeded, or aborted (member_left, udp_timeout, connect_timeout, lobby_closed, server_shutdown).',
+    help: 'Mediations ended, by reason: succeeded, or aborted (member_left, udp_timeout, connect_timeout, lobby_closed, server_shutdown, relay_unavailable).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
@@ -75,6 +75,38 @@ export class OrionMetrics {
     name: 'orion_http_connections_refused_total',
     help: 'Connections the HTTP server closed before a request was in, by reason: headers_timeout, request_timeout (answered 408), pending_per_ip, pending_total (too many still sending their request).',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly relaySessions = new Gauge({
+    name: 'orion_relay_sessions',
+    help: 'Pairs relayed now (opt-in relay, --relayPorts).',
+    registers: [this.registry],
+  });
+  readonly relayPortsInUse = new Gauge({
+    name: 'orion_relay_ports_in_use',
+    help: 'Relay ports held by open sessions (two per relayed pair).',
+    registers: [this.registry],
+  });
+  readonly relaySessionsEnded = new Counter({
+    name: 'orion_relay_sessions_total',
+    help: 'Relay sessions ended, by reason: idle, lifetime, mediation_aborted, shutdown.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly relayDatagrams = new Counter({
+    name: 'orion_relay_datagrams_total',
+    help: 'Datagrams that reached relay ports, by result: relayed, bind, or dropped (stranger, wrong_member, peer_unbound, rate_limited, malformed).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly relayBytes = new Counter({
+    name: 'orion_relay_bytes_total',
+    help: 'Bytes relayed (each sent once, as received).',
+    registers: [this.registry],
+  });
+  readonly relayRefused = new Counter({
+    name: 'orion_relay_allocations_refused_total',
+    help: 'Relay requests that found no free ports or sessions (their mediation was aborted).',
     registers: [this.registry],
   });
 

@@ -8,13 +8,17 @@ export { isNestedTooDeeply, MAX_NESTING_DEPTH } from './nesting-depth.js';
 export {
   SERVER_MESSAGE_FIELDS,
   type PeerEndpoint,
+  type RelayEndpoint,
   type ServerMessages,
   type ServerMethod,
 } from './server-messages.js';
 export {
+  RELAY_BIND_METHOD,
+  RELAY_BOUND_METHOD,
   UDP_CONNECT_METHOD,
   type ClientMessages,
   type ClientMethod,
+  type RelayMessages,
   type UdpMessages,
 } from './client-messages.js';
 export { CloseCode } from './close-codes.js';

@@ -17,5 +17,8 @@ export const MAX_LOBBY_MEMBERS = 64;
 export const LOBBY_ID_PATTERN = /^[A-Z0-9]{5}$/;
 export const LOBBY_ID_MAX_LENGTH = 16;
 
+/** `ptpMediation_relay_request.peerNames`: 1 to this many names (a lobby's other members). */
+export const MAX_RELAY_PEERS = MAX_LOBBY_MEMBERS - 1;
+
 /** `lobby_messaging_send.message`: 1 to this many characters. */
 export const CHAT_MESSAGE_MAX_LENGTH = 250;

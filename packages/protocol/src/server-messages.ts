@@ -6,6 +6,14 @@ export interface PeerEndpoint {
   name: string;
 }
 
+/** Where to send a peer's traffic through Orion's relay (opt-in; see RELAY_BIND_METHOD). */
+export interface RelayEndpoint {
+  /** The peer this endpoint stands for. */
+  peerName: string;
+  ip: string;
+  port: number;
+}
+
 export interface ServerMessages {
   client_registered: { token: string };
   lobby_closed: { lobbyId: string; lobbyName: string };
@@ -19,6 +27,8 @@ export interface ServerMessages {
   ptpMediation_aborted: { abortReason: string };
   ptpMediation_peersConnection_start: { peers: PeerEndpoint[] };
   ptpMediation_success: Record<string, never>;
+  /** Opt-in relay: the answer to `ptpMediation_relay_request`, sent to both sides of a pair. */
+  ptpMediation_relay_allocated: { relays: RelayEndpoint[] };
 }
 
 export type ServerMethod = keyof ServerMessages;
@@ -40,4 +50,5 @@ export const SERVER_MESSAGE_FIELDS: {
   ptpMediation_aborted: ['abortReason'],
   ptpMediation_peersConnection_start: ['peers'],
   ptpMediation_success: [],
+  ptpMediation_relay_allocated: ['relays'],
 };
