@@ -1,10 +1,6 @@
-import {
-  decodeFrame,
-  encodeFrame,
-  RELAY_BIND_METHOD,
-  RELAY_BOUND_METHOD,
-  TOKEN_MAX_LENGTH,
-} from '@orion/protocol';
+import { decodeFrame, encodeFrame, RELAY_BIND_METHOD, RELAY_BOUND_METHOD } from '@orion/protocol';
+import { validatePayload } from '../common/validate-payload.js';
+import { TokenOnlyDto } from '../lobbies/dto/token-only.dto.js';
 
 const BIND_PREFIX = Buffer.from(`${RELAY_BIND_METHOD}:`, 'latin1');
 
@@ -23,8 +19,6 @@ export function looksLikeBind(datagram: Buffer): boolean {
 export function tokenOfBind(datagram: Buffer): string | undefined {
   const frame = decodeFrame(datagram.toString('utf8'));
   if (frame?.method !== RELAY_BIND_METHOD) return undefined;
-  const { token } = frame.payload;
-  return typeof token === 'string' && token.length > 0 && token.length <= TOKEN_MAX_LENGTH
-    ? token
-    : undefined;
+  // The token rules every other payload is held to (IsClientToken).
+  return validatePayload(TokenOnlyDto, frame.payload)?.token;
 }
