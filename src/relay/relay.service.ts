@@ -52,14 +52,6 @@ export class RelayService implements OnApplicationShutdown {
     return this.settings !== undefined;
   }
 
-  get sessionCount(): number {
-    return this.open.size;
-  }
-
-  get portsInUse(): number {
-    return this.pool?.inUse ?? 0;
-  }
-
   /**
    * `ptpMediation_relay_request`: relays the sender's pairs with the named peers it is paired
    * with, and tells both sides of each where to send. Ignored when the relay is off or the
