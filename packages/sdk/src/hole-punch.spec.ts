@@ -158,6 +158,24 @@ describe('HolePuncher between two UDP sockets on 127.0.0.1', () => {
     a.close();
     await expect(punching).rejects.toThrow(/UDP socket closed/);
   });
+  it('once a peer is relayed, hellos go to the relay and only answers from it count', async () => {
+    const [a, b, relay] = [await pool.bind(), await pool.bind(), await pool.bind()];
+    const ann = puncher({ socket: a, selfName: 'Ann' });
+    const atRelay = recordDatagrams(relay);
+    ann.relay('Bob', { ip: '127.0.0.1', port: portOf(relay) });
+    const punching = ann.punch([{ name: 'Bob', ip: '127.0.0.1', port: portOf(b) }], 2_000);
+    // Bob's direct hello no longer counts: the pair uses the relay now.
+    await send(b, encodePunchHello({ name: 'Bob', ack: true }), portOf(a));
+    await sleep(60);
+    expect(ann.hasHeard('Bob')).toBe(false);
+    expect(atRelay.map((text) => decodePunchHello(Buffer.from(text)))).toContainEqual({
+      name: 'Ann',
+      ack: false,
+    });
+    await send(relay, encodePunchHello({ name: 'Bob', ack: true }), portOf(a));
+    expect(await punching).toEqual([{ name: 'Bob', ip: '127.0.0.1', port: portOf(relay) }]);
+    expect(ann.endpointOf('Bob')).toEqual({ ip: '127.0.0.1', port: portOf(relay) });
+  });
 });
 
 describe('punch frames', () => {
@@ -168,5 +186,6 @@ describe('punch frames', () => {
     expect(isPunchDatagram(hello)).toBe(true);
     expect(isPunchDatagram(Buffer.from('orionPunch_'))).toBe(false);
     expect(isPunchDatagram(Buffer.from([0xff, 0x00, 0x12]))).toBe(false);
+    expect(isPunchDatagram(Buffer.from('ptpMediation_relay_bound:e30='))).toBe(true);
   });
 });

@@ -5,6 +5,8 @@ import { decodePunchHello, encodePunchHello } from './punch-frames.js';
 import { DEFAULT_PUNCH_SCHEDULE, punchDelayMs, type PunchSchedule } from './punch-schedule.js';
 import { sendQuietly } from './udp-address.js';
 
+type Address = { ip: string; port: number };
+
 export interface HolePuncherOptions {
   /** The socket that talked to Orion: its NAT mapping is the one the peers were given. */
   socket: Socket;
@@ -21,7 +23,12 @@ export interface HolePuncherOptions {
  * Datagrams that are not punch frames are left to the socket's other listeners.
  */
 export class HolePuncher {
-  private readonly heardFrom = new Map<string, { ip: string; port: number }>();
+  private readonly heardFrom = new Map<string, Address>();
+  /**
+   * Peers reached through Orion's relay: hellos go to the relay endpoint, and only its
+   * answers count. Null while that endpoint is not bound yet: no hellos, nothing counts.
+   */
+  private readonly relayed = new Map<string, Address | null>();
   private readonly onHeard = new Set<() => void>();
   private readonly onStop = new Set<() => void>();
   private stopped = false;
@@ -71,8 +78,10 @@ export class HolePuncher {
       }, timeoutMs);
       const sendRound = (attempt: number) => {
         const hello = encodePunchHello({ name: this.options.selfName, ack: false });
-        for (const peer of pending.values())
-          sendQuietly(this.options.socket, hello, peer.port, peer.ip);
+        for (const peer of pending.values()) {
+          const to = this.relayed.has(peer.name) ? this.relayed.get(peer.name) : peer;
+          if (to) sendQuietly(this.options.socket, hello, to.port, to.ip);
+        }
         const schedule = this.options.schedule ?? DEFAULT_PUNCH_SCHEDULE;
         retry = setTimeout(() => sendRound(attempt + 1), punchDelayMs(attempt + 1, schedule));
       };
@@ -82,6 +91,26 @@ export class HolePuncher {
       check();
       if (pending.size > 0) sendRound(0);
     });
+  }
+
+  /**
+   * From now on `name` is reached through the relay, at `relay` once that is bound (until
+   * then, null): hellos to it go there, and only hellos and acks from there count as
+   * hearing it. A direct one arriving late would point at a path the peer no longer uses.
+   */
+  relay(name: string, relay: Address | null): void {
+    this.relayed.set(name, relay && { ip: normalizeSourceAddress(relay.ip), port: relay.port });
+    this.heardFrom.delete(name);
+  }
+
+  /** Whether `name` has been heard from (through the relay, once it is relayed). */
+  hasHeard(name: string): boolean {
+    return this.heardFrom.has(name);
+  }
+
+  /** Where `name` was heard from (for a relayed peer, its relay endpoint). */
+  endpointOf(name: string): Address | undefined {
+    return this.heardFrom.get(name);
   }
 
   /** Stops answering hellos and ends a running `punch()`. Safe to call more than once. */
@@ -100,10 +129,12 @@ export class HolePuncher {
       const ack = encodePunchHello({ name: this.options.selfName, ack: true });
       sendQuietly(this.options.socket, ack, remote.port, remote.address);
     }
-    this.heardFrom.set(hello.name, {
-      ip: normalizeSourceAddress(remote.address),
-      port: remote.port,
-    });
+    const source = { ip: normalizeSourceAddress(remote.address), port: remote.port };
+    if (this.relayed.has(hello.name)) {
+      const relay = this.relayed.get(hello.name);
+      if (!relay || relay.ip !== source.ip || relay.port !== source.port) return;
+    }
+    this.heardFrom.set(hello.name, source);
     for (const listener of [...this.onHeard]) listener();
   };
 }

@@ -19,6 +19,8 @@ export {
   type LobbySummary,
 } from './http-api.js';
 export { DEFAULT_PUNCH_TIMEOUT_MS, type MediateOptions } from './mediation-session.js';
+export { DEFAULT_RELAY_AFTER_MS, type RelayMode } from './relay-fallback.js';
+export { RELAY_BIND_INTERVAL_MS } from './relay-binding.js';
 export { HolePuncher, type HolePuncherOptions } from './hole-punch.js';
 export {
   decodePunchHello,
@@ -33,4 +35,4 @@ export {
   punchSendTimes,
   type PunchSchedule,
 } from './punch-schedule.js';
-export type { PeerEndpoint, ServerMessages, ServerMethod } from '@orion/protocol';
+export type { PeerEndpoint, RelayEndpoint, ServerMessages, ServerMethod } from '@orion/protocol';

@@ -1,9 +1,10 @@
 import type { Socket } from 'node:dgram';
-import type { PeerEndpoint } from '@orion/protocol';
+import type { PeerEndpoint, RelayEndpoint } from '@orion/protocol';
 import type { ClientEventSource, OrionClientEvent, OrionClientEvents } from './client-events.js';
 import { MediationAbortedError, MediationInterruptedError } from './errors.js';
 import { HolePuncher } from './hole-punch.js';
 import type { PunchSchedule } from './punch-schedule.js';
+import { DEFAULT_RELAY_AFTER_MS, RelayFallback, type RelayMode } from './relay-fallback.js';
 
 export interface MediateOptions {
   /** How long to punch before giving up with PunchFailedError; default 5000 ms. */
@@ -15,6 +16,21 @@ export interface MediateOptions {
   startTimeoutMs?: number;
   /** The hello retry schedule; the default suits most networks. */
   schedule?: PunchSchedule;
+  /**
+   * When to ask Orion to relay a pair (a server without the relay ignores the request):
+   * `fallback` (default), `always` or `off`; see {@link RelayMode}.
+   */
+  relay?: RelayMode;
+  /** In `fallback` mode, how long a peer may stay silent before its pair is relayed; default 2000 ms. */
+  relayAfterMs?: number;
+}
+
+/** How a mediation ended well: every peer's endpoint, and which of them are relayed. */
+export interface MediationOutcome {
+  /** Every peer as reached: a relay endpoint for a relayed peer, else where it answered from. */
+  peers: PeerEndpoint[];
+  /** The names of the peers reached through Orion's relay. */
+  relayed: string[];
 }
 
 export const DEFAULT_PUNCH_TIMEOUT_MS = 5_000;
@@ -25,20 +41,27 @@ export interface MediationContext {
   selfName: string;
   /** The peers from a `ptpMediation_peersConnection_start` that arrived before the call. */
   knownPeers: PeerEndpoint[] | undefined;
+  /** Relay ports Orion allocated in this mediation before the call. */
+  knownRelays: RelayEndpoint[];
   /** Sends `ptpMediation_peersConnection_success` over the WebSocket. */
   reportSuccess(): void;
+  /** Sends `ptpMediation_relay_request` over the WebSocket. */
+  requestRelay(peerNames: string[]): void;
+  /** This client's `ptpMediation_relay_bind` datagram. */
+  relayBindDatagram: Buffer;
 }
 
 /**
  * One client's part of a mediation, from the peer list to `ptpMediation_success`:
- * punch every peer, report success once all answered, keep answering their hellos, and
- * resolve with the peers as reached. Every way the mediation can end without success
- * rejects with an error saying which, so that the caller never waits forever.
+ * punch every peer (through Orion's relay where punching fails, or where either side
+ * asked), report success once all answered, keep answering their hellos, and resolve
+ * with the peers as reached. Every way the mediation can end without success rejects
+ * with an error saying which, so that the caller never waits forever.
  */
 export function runMediation(
   context: MediationContext,
   options: MediateOptions = {},
-): Promise<PeerEndpoint[]> {
+): Promise<MediationOutcome> {
   const punchTimeoutMs = options.punchTimeoutMs ?? DEFAULT_PUNCH_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     // Answering hellos starts now: a peer may punch before our own peer list arrives.
@@ -47,15 +70,32 @@ export function runMediation(
       selfName: context.selfName,
       schedule: options.schedule,
     });
+    const relay = new RelayFallback({
+      socket: context.socket,
+      puncher,
+      mode: options.relay ?? 'fallback',
+      relayAfterMs: options.relayAfterMs ?? DEFAULT_RELAY_AFTER_MS,
+      requestRelay: (peerNames) => {
+        try {
+          context.requestRelay(peerNames);
+        } catch {
+          // The WebSocket closed: its close event ends this mediation.
+        }
+      },
+      bindDatagram: context.relayBindDatagram,
+    });
     const unsubscribes: (() => void)[] = [];
     let startTimer: NodeJS.Timeout | undefined;
-    let reached: PeerEndpoint[] | undefined;
+    let peerList: PeerEndpoint[] | undefined;
+    let reported = false;
     let settled = false;
 
-    const settle = (outcome: () => void) => {
+    const settle = (outcome: () => void, succeeded = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(startTimer);
+      if (succeeded) relay.handOver();
+      else relay.stop();
       puncher.stop();
       for (const unsubscribe of unsubscribes) unsubscribe();
       outcome();
@@ -67,9 +107,12 @@ export function runMediation(
     };
     const startPunching = (peers: PeerEndpoint[]) => {
       clearTimeout(startTimer);
-      puncher.punch(peers, punchTimeoutMs).then((asReached) => {
+      peerList = peers;
+      relay.start(peers);
+      relay.allocated(context.knownRelays);
+      puncher.punch(peers, punchTimeoutMs).then(() => {
         if (settled) return;
-        reached = asReached;
+        reported = true;
         try {
           context.reportSuccess();
         } catch (error) {
@@ -91,9 +134,16 @@ export function runMediation(
         ),
       ),
     );
+    listen('ptpMediation_relay_allocated', ({ relays }) => relay.allocated(relays));
     listen('ptpMediation_success', () => {
       // Orion only succeeds after our own report, which follows a complete punch.
-      if (reached) settle(() => resolve(reached!));
+      if (!reported || !peerList) return;
+      // Read now, not when the punch completed: a pair may have moved to the relay since.
+      const peers = peerList.map((peer) => ({
+        name: peer.name,
+        ...(relay.endpointOf(peer.name) ?? puncher.endpointOf(peer.name) ?? peer),
+      }));
+      settle(() => resolve({ peers, relayed: relay.relayed }), true);
     });
 
     if (context.knownPeers) {

@@ -6,6 +6,7 @@ import {
   encodeFrame,
   UDP_CONNECT_METHOD,
   type PeerEndpoint,
+  type RelayEndpoint,
   type ServerMessages,
   type ServerMethod,
 } from '@orion/protocol';
@@ -20,6 +21,7 @@ import {
 } from './http-api.js';
 import { runMediation, type MediateOptions } from './mediation-session.js';
 import { MessageQueue } from './message-queue.js';
+import { encodeRelayBind } from './relay-frames.js';
 import { sendQuietly } from './udp-address.js';
 import { bindUdpSocket, closeUdpSocket } from './udp-socket.js';
 import { closeWebSocket, webSocketUrlOf, whenOpen } from './websocket-link.js';
@@ -42,8 +44,13 @@ export interface OrionClientOptions {
 export interface MediationResult {
   /** The same socket as `client.socket`: punched, open, and now the caller's to close. */
   socket: Socket;
-  /** Every peer as reached: its name and the address it answered from. */
+  /**
+   * Every peer as reached: its name and where to send its traffic, the address it
+   * answered from, or for a relayed peer the relay endpoint Orion gave.
+   */
   peers: PeerEndpoint[];
+  /** The names of the peers reached through Orion's relay (empty when all were punched). */
+  relayed: string[];
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -64,6 +71,8 @@ export class OrionClient {
   private currentLobbyId: string | undefined;
   /** The latest peer list of a mediation still running, for a mediate() called late. */
   private knownPeers: PeerEndpoint[] | undefined;
+  /** Relay ports allocated in that mediation, for the same reason. */
+  private knownRelays: RelayEndpoint[] = [];
   private mediating = false;
   /** Set once mediate() succeeded: the socket then belongs to the caller. */
   private socketHandedOver = false;
@@ -158,7 +167,8 @@ export class OrionClient {
 
   /**
    * Takes part in the lobby's mediation: waits for the peer list (or uses one that
-   * already came), hole-punches every peer, reports success and resolves on
+   * already came), hole-punches every peer, falls back to Orion's relay for a peer that
+   * does not answer (see `relay` in the options), reports success and resolves on
    * `ptpMediation_success`. Rejects with PunchFailedError, MediationAbortedError or
    * MediationInterruptedError instead of waiting forever.
    */
@@ -170,19 +180,23 @@ export class OrionClient {
     if (this.mediating) throw new Error('mediate() is already running for this client.');
     this.mediating = true;
     try {
-      const peers = await runMediation(
+      const { peers, relayed } = await runMediation(
         {
           events: this,
           socket: this.socket,
           selfName: this.memberName!,
           knownPeers: this.knownPeers,
+          knownRelays: [...this.knownRelays],
           reportSuccess: () =>
             this.send('ptpMediation_peersConnection_success', { token: this.#token }),
+          requestRelay: (peerNames) =>
+            this.send('ptpMediation_relay_request', { token: this.#token, peerNames }),
+          relayBindDatagram: encodeRelayBind(this.#token),
         },
         options,
       );
       this.socketHandedOver = true;
-      return { socket: this.socket, peers };
+      return { socket: this.socket, peers, relayed };
     } finally {
       this.mediating = false;
     }
@@ -228,13 +242,19 @@ export class OrionClient {
         break;
       case 'ptpMediation_peersConnection_start':
         this.knownPeers = (payload as ServerMessages['ptpMediation_peersConnection_start']).peers;
+        this.knownRelays = [];
+        break;
+      case 'ptpMediation_relay_allocated':
+        this.knownRelays.push(
+          ...(payload as ServerMessages['ptpMediation_relay_allocated']).relays,
+        );
         break;
       case 'ptpMediation_aborted':
       case 'ptpMediation_success':
-        this.knownPeers = undefined;
+        this.forgetMediation();
         break;
       case 'lobby_closed':
-        this.knownPeers = undefined;
+        this.forgetMediation();
         this.currentLobbyId = undefined;
         break;
     }
@@ -242,9 +262,14 @@ export class OrionClient {
     this.emitter.emit(method, payload);
   }
 
+  private forgetMediation(): void {
+    this.knownPeers = undefined;
+    this.knownRelays = [];
+  }
+
   private onClose(code: number): void {
     this.currentLobbyId = undefined;
-    this.knownPeers = undefined;
+    this.forgetMediation();
     this.queue.close(new Error(`The connection to Orion closed (code ${code}).`));
     this.emitter.emit('close', code);
   }
@@ -258,7 +283,7 @@ export class OrionClient {
   private enterLobby(lobbyId: string, memberName: string): void {
     this.currentLobbyId = lobbyId;
     this.memberName = memberName;
-    this.knownPeers = undefined;
+    this.forgetMediation();
   }
 
   private requireLobby(action: string): string {

@@ -1,4 +1,5 @@
 import { decodeFrame, encodeFrame } from '@orion/protocol';
+import { isRelayBound } from './relay-frames.js';
 
 /**
  * The one datagram clients exchange while hole punching, in Orion's own frame format:
@@ -29,10 +30,12 @@ export function decodePunchHello(datagram: Buffer): PunchHello | undefined {
 }
 
 /**
- * True for datagrams the SDK sends while punching. A game that listens on the punched
- * socket can use it to skip a late hello that arrives after the handover.
+ * True for datagrams of the mediation itself: the SDK's hellos and the relay's answers
+ * to binds. A game that listens on the punched socket can use it to skip a late one
+ * that arrives after the handover.
  */
 export function isPunchDatagram(datagram: Buffer): boolean {
+  if (isRelayBound(datagram)) return true;
   return startsWithPunchPrefix(datagram) && decodeFrame(datagram.toString('utf8')) !== undefined;
 }
 
