@@ -23,6 +23,8 @@ import { startOrion } from './support/orion/orion-test-app.js';
 const NODE_PORT = 30990;
 const LB_PORT = 7000;
 const HOSTNAME = 'kubernetes.io/hostname';
+const RELAY_PORTS = '40000-40999';
+const RELAY_HOST = '198.51.100.20';
 const USER_TERM = {
   topologyKey: 'topology.kubernetes.io/zone',
   labelSelector: { matchLabels: { app: 'noisy-neighbour' } },
@@ -93,13 +95,20 @@ const VALUE_SETS = {
   relay: {
     udp: { mode: 'hostNetwork' },
     server: {
-      relayPorts: '40000-40999',
-      relayHost: '198.51.100.20',
+      relayPorts: RELAY_PORTS,
+      relayHost: RELAY_HOST,
       relayBytesPerSecond: 131_072,
       relayIdleTimeoutMs: 20_000,
       relayMaxLifetimeMs: 3_600_000,
       relayMaxSessions: 400,
     },
+  },
+  // Several pods, each relaying on its own node and naming that node's IP.
+  relayNodeIP: {
+    replicaCount: 2,
+    udp: { mode: 'hostNetwork' },
+    server: { redisUrl: 'redis://redis.cache:6379', relayPorts: RELAY_PORTS },
+    relay: { advertiseNodeIP: true },
   },
 } satisfies Record<string, Values>;
 type ValueSetName = keyof typeof VALUE_SETS;
@@ -255,10 +264,22 @@ describe('server settings', () => {
     expect(buildConfig(settingsOf('relay'))).toMatchObject(VALUE_SETS.relay.server);
   });
 
-  it.each([['40000'], ['40000-'], [' 40000-40999'], [40_000]])(
-    'values.schema.json rejects relayPorts %j, which is not a first-last range',
+  it.each([
+    ['40000'],
+    ['40000-'],
+    [' 40000-40999'],
+    [40_000],
+    ['70000-70001'],
+    ['0-100'],
+    ['40000-65536'],
+    ['01024-2000'],
+  ])(
+    'values.schema.json rejects relayPorts %j, which is not a first-last range of ports 1 to 65535',
     async (relayPorts) => {
-      const render = await helm.template({ server: { relayPorts, relayHost: '198.51.100.20' } });
+      const render = await helm.template({
+        udp: { mode: 'hostNetwork' },
+        server: { relayPorts, relayHost: RELAY_HOST },
+      });
       expect(render.ok).toBe(false);
       expect(render.stderr).toMatch(/schema/i);
       expect(render.stderr).toContain('relayPorts');
@@ -576,6 +597,119 @@ describe('advertised UDP port', () => {
       await helm.render({ server: { udpAdvertisedPort: 40_000 } }),
     );
     expect(settingsOfContainer(rendered.container).udpAdvertisedPort).toBe(40_000);
+  });
+});
+
+describe('relay fallback', () => {
+  const variable = (name: ValueSetName, variableName: string) =>
+    chart(name).container.env?.find((candidate) => candidate.name === variableName);
+  const inRelayRange = (port: number | undefined) =>
+    port !== undefined && port >= 40_000 && port <= 40_999;
+
+  it('with hostNetwork, the pod binds the range on its node: the env names range and host, no port or Service stands for it', () => {
+    const rendered = chart('relay');
+    expect(rendered.podSpec.hostNetwork).toBe(true);
+    expect(variable('relay', 'ORION_RELAY_PORTS')?.value).toBe(RELAY_PORTS);
+    expect(variable('relay', 'ORION_RELAY_HOST')?.value).toBe(RELAY_HOST);
+    const ports = rendered.container.ports ?? [];
+    expect(ports.length).toBeGreaterThan(0);
+    for (const port of ports) {
+      expect(inRelayRange(port.containerPort), port.name).toBe(false);
+      expect(inRelayRange(port.hostPort), port.name).toBe(false);
+    }
+    expect(rendered.udpServices).toEqual([]);
+  });
+
+  it('with relay.advertiseNodeIP, each pod names its own node (status.hostIP), one pod per node', () => {
+    const rendered = chart('relayNodeIP');
+    const host = variable('relayNodeIP', 'ORION_RELAY_HOST');
+    expect(host?.value).toBeUndefined();
+    expect(host?.valueFrom?.fieldRef?.fieldPath).toBe('status.hostIP');
+    const onNode = settingsOfContainer(rendered.container, { 'status.hostIP': '192.0.2.77' });
+    expect(buildConfig(onNode)).toMatchObject({ relayPorts: RELAY_PORTS, relayHost: '192.0.2.77' });
+    expect(rendered.deployment.spec!.replicas).toBe(2);
+    const own = requiredAntiAffinity(rendered).filter((term) => term.topologyKey === HOSTNAME);
+    expect(own).toHaveLength(1);
+  });
+
+  it.each(['1024-1024', '65535-65535'])(
+    'renders relayPorts %j, a range at an end of what the pod can bind',
+    async (relayPorts) => {
+      const rendered = new RenderedChart(
+        await helm.render({
+          udp: { mode: 'hostNetwork' },
+          server: { relayPorts, relayHost: RELAY_HOST },
+        }),
+      );
+      const settings = buildConfig(settingsOfContainer(rendered.container));
+      expect(settings.relayPorts).toBe(relayPorts);
+    },
+  );
+
+  it.each([
+    ['LoadBalancer', { udp: { mode: 'LoadBalancer' } }],
+    ['NodePort', { udp: { mode: 'NodePort', service: { nodePort: NODE_PORT } } }],
+  ])(
+    'refuses the relay with udp.mode %s, saying that a Service cannot expose a port range',
+    async (mode, values) => {
+      const render = await helm.template({
+        ...values,
+        server: { relayPorts: RELAY_PORTS, relayHost: RELAY_HOST },
+      });
+      expect(render.ok).toBe(false);
+      expect(render.stderr).not.toMatch(/schema/i);
+      expect(render.stderr).toContain(`udp.mode is ${mode}`);
+      expect(render.stderr).toContain('cannot expose a port range');
+      expect(render.stderr).toContain('Set udp.mode hostNetwork');
+    },
+  );
+
+  const hostNetwork = { udp: { mode: 'hostNetwork' } };
+  const redisReplicas = { replicaCount: 2, server: { redisUrl: 'redis://redis.cache:6379' } };
+  it.each([
+    [
+      'a range whose first port is above its last',
+      { ...hostNetwork, server: { relayPorts: '40999-40000', relayHost: RELAY_HOST } },
+      'server.relayPorts "40999-40000" runs backwards: its first port (40999) is above its last (40000). Write the lower port first: "40000-40999".',
+    ],
+    [
+      'a range below 1024, which the unprivileged pod cannot bind',
+      { ...hostNetwork, server: { relayPorts: '1000-1100', relayHost: RELAY_HOST } },
+      'starts below 1024',
+    ],
+    [
+      'the relay without an address to name',
+      { ...hostNetwork, server: { relayPorts: RELAY_PORTS } },
+      'server.relayPorts needs the address players send relayed datagrams to',
+    ],
+    [
+      'both server.relayHost and relay.advertiseNodeIP',
+      {
+        ...hostNetwork,
+        server: { relayPorts: RELAY_PORTS, relayHost: RELAY_HOST },
+        relay: { advertiseNodeIP: true },
+      },
+      'set only one',
+    ],
+    [
+      'one server.relayHost for several pods on their own nodes',
+      {
+        ...hostNetwork,
+        ...redisReplicas,
+        server: { ...redisReplicas.server, relayPorts: RELAY_PORTS, relayHost: RELAY_HOST },
+      },
+      'replicaCount is 2 with the relay on',
+    ],
+    [
+      'relay.advertiseNodeIP with the relay off',
+      { ...hostNetwork, relay: { advertiseNodeIP: true } },
+      'relay.advertiseNodeIP needs server.relayPorts',
+    ],
+  ])('refuses %s, saying why', async (_case, values, message) => {
+    const render = await helm.template(values);
+    expect(render.ok).toBe(false);
+    expect(render.stderr).not.toMatch(/schema/i);
+    expect(render.stderr).toContain(message);
   });
 });
 

@@ -115,6 +115,7 @@ the server's own drain (shutdownGraceMs), or clients lose the goodbye messages.
 {{- if and .Values.networkPolicy.enabled .Values.networkPolicy.metrics.namespaceSelector (kindIs "invalid" $metricsPort) }}
 {{- fail "networkPolicy.metrics.namespaceSelector needs server.metricsPort: without it /metrics is served on the HTTP port, which must stay open to every client." }}
 {{- end }}
+{{- include "orion.validateRelay" . }}
 {{- end }}
 
 {{/*
