@@ -11,15 +11,18 @@ import { labNamespaces, removeStaleLabNamespaces } from './support/labs/nat-lab/
 import {
   expectDirectGameTraffic,
   expectGameOnlyFrom,
+  expectRelayedGameTraffic,
   expectRewrittenEndpoint,
   expectSucceeded,
   mediatedPeers,
   peersFromOrion,
   publicEndpoint,
+  relayedPeers,
 } from './support/labs/nat-lab/lab-expectations.js';
 import {
   LAB_TIMERS,
   ORION_UDP_PORT,
+  RELAY_PORTS,
   startOrionIn,
   stopOrion,
 } from './support/labs/nat-lab/lab-orion.js';
@@ -44,6 +47,8 @@ const TIMING: PartyTiming = {
   runTimeoutMs: 12_000,
   datagrams: 5,
 };
+/** With the relay to fall back to: ask after 1 s of silence, and leave time for the relay. */
+const RELAY_TIMING: PartyTiming = { ...TIMING, relayAfterMs: 1_000, punchTimeoutMs: 3_500 };
 
 describe.skipIf(unavailable !== undefined)('UDP hole punching through real NATs', () => {
   let lab: NatLab | undefined;
@@ -59,7 +64,10 @@ describe.skipIf(unavailable !== undefined)('UDP hole punching through real NATs'
     if (!payloadCounters) {
       console.warn('NAT lab: no iptables string match; the server is checked by port counts only.');
     }
-    await installCounters(lab.serverNs, serverCounters(ORION_UDP_PORT, payloadCounters));
+    await installCounters(
+      lab.serverNs,
+      serverCounters(ORION_UDP_PORT, RELAY_PORTS, payloadCounters),
+    );
     orion = startOrionIn(lab.serverNs);
     await orion.ready(15_000);
   }, 30_000);
@@ -81,6 +89,7 @@ describe.skipIf(unavailable !== undefined)('UDP hole punching through real NATs'
 
   /** Counters of everything that reached the server's namespace over UDP during this test. */
   const serverCounts = () => readCounters(lab!.serverNs, ['INPUT']);
+  const serverBytes = () => readCounters(lab!.serverNs, ['INPUT'], 'bytes');
 
   /**
    * Orion received the players' ptpMediation_connect datagrams on its port (one each, plus at
@@ -89,6 +98,7 @@ describe.skipIf(unavailable !== undefined)('UDP hole punching through real NATs'
   function expectServerSawOnlyConnects(counts: Counts, players: number): void {
     expect(counts['orion-udp']).toBeGreaterThanOrEqual(players);
     expect(counts['orion-udp']).toBeLessThanOrEqual(2 * players);
+    expect(counts['relay-udp']).toBe(0);
     expect(counts['other-udp']).toBe(0);
     if (payloadCounters) {
       expect(counts.connect).toBe(counts['orion-udp']);
@@ -169,12 +179,104 @@ describe.skipIf(unavailable !== undefined)('UDP hole punching through real NATs'
     console.log('NAT lab, host and 3 members counters:', JSON.stringify({ server, routers }));
   }, 30_000);
 
-  it('two peers behind symmetric NATs fail to punch: PunchFailedError, then the server aborts', async () => {
+  /**
+   * The relay carried the pairs that could not punch: binds, hellos and `relayedGame` game
+   * datagrams (requests and acks, both ways) came in on its ports, and on Orion's own port
+   * nothing but connects. Returns the counts and bytes for the closing log line.
+   */
+  async function expectServerRelayed(players: number, relayedGame: number) {
+    const counts = await serverCounts();
+    const bytes = await serverBytes();
+    expect(counts['orion-udp']).toBeGreaterThanOrEqual(players);
+    expect(counts['orion-udp']).toBeLessThanOrEqual(2 * players);
+    expect(counts['relay-udp']).toBeGreaterThan(0);
+    expect(counts['other-udp']).toBe(0);
+    if (payloadCounters) {
+      expect(counts.connect).toBe(counts['orion-udp']);
+      expect(counts['relay-bind']).toBeGreaterThan(0);
+      expect(counts.game).toBeGreaterThanOrEqual(relayedGame);
+      // Everything on the relay ports was a bind, a hello or a game datagram.
+      expect(counts['relay-bind'] + counts.punch + counts.game).toBe(counts['relay-udp']);
+    }
+    return { packets: counts, bytes };
+  }
+
+  it('two peers behind symmetric NATs punch in vain, fall back to the relay, and play through it', async () => {
     const { host, members } = await playParty(
       lab!,
       peers,
       ['symmetric', 'symmetric'],
-      TIMING,
+      RELAY_TIMING,
+      payloadCounters,
+    );
+    const [member] = members;
+    expectSucceeded(host);
+    expectSucceeded(member);
+    expect(relayedPeers(host)).toEqual(['m1']);
+    expect(relayedPeers(member)).toEqual(['host']);
+    expectRelayedGameTraffic(host, member, TIMING.datagrams, RELAY_PORTS);
+    expectRelayedGameTraffic(member, host, TIMING.datagrams, RELAY_PORTS);
+    // The two sides were given different relay ports: each its own.
+    expect(mediatedPeers(host)[0].port).not.toBe(mediatedPeers(member)[0].port);
+
+    // Requests and acks, both ways: 4 per datagram number at least.
+    const server = await expectServerRelayed(2, 4 * TIMING.datagrams);
+    console.log('NAT lab, symmetric pair through the relay:', JSON.stringify(server));
+  }, 30_000);
+
+  it('a host behind a symmetric NAT with two cone members: every pair relayed, all complete', async () => {
+    const { host, members } = await playParty(
+      lab!,
+      peers,
+      ['symmetric', 'cone', 'cone'],
+      RELAY_TIMING,
+      payloadCounters,
+    );
+    for (const player of [host, ...members]) expectSucceeded(player);
+    expect(relayedPeers(host)).toEqual(['m1', 'm2']);
+    for (const member of members) {
+      expect(relayedPeers(member)).toEqual(['host']);
+      expectRelayedGameTraffic(host, member, TIMING.datagrams, RELAY_PORTS);
+      expectRelayedGameTraffic(member, host, TIMING.datagrams, RELAY_PORTS);
+    }
+    const server = await expectServerRelayed(3, 2 * 4 * TIMING.datagrams);
+    if (payloadCounters) expect(server.packets['game-from-m1']).toBeGreaterThan(0);
+    console.log('NAT lab, symmetric host and 2 cone members:', JSON.stringify(server));
+  }, 30_000);
+
+  it('a cone host with a cone and a symmetric member: only the pair that needs it is relayed', async () => {
+    const { host, members } = await playParty(
+      lab!,
+      peers,
+      ['cone', 'cone', 'symmetric'],
+      RELAY_TIMING,
+      payloadCounters,
+    );
+    const [coneMember, symmetricMember] = members;
+    for (const player of [host, ...members]) expectSucceeded(player);
+    expect(relayedPeers(host)).toEqual(['m2']);
+    expect(relayedPeers(coneMember)).toEqual([]);
+    expect(relayedPeers(symmetricMember)).toEqual(['host']);
+    expectDirectGameTraffic(host, coneMember, TIMING.datagrams);
+    expectDirectGameTraffic(coneMember, host, TIMING.datagrams);
+    expectGameOnlyFrom(coneMember, [host]);
+    expectRelayedGameTraffic(host, symmetricMember, TIMING.datagrams, RELAY_PORTS);
+    expectRelayedGameTraffic(symmetricMember, host, TIMING.datagrams, RELAY_PORTS);
+    const server = await expectServerRelayed(3, 4 * TIMING.datagrams);
+    if (payloadCounters) {
+      // The punched pair's game datagrams never reached the server; the relayed pair's did.
+      expect(server.packets['game-from-m1']).toBe(0);
+      expect(server.packets['game-to-m1']).toBe(0);
+    }
+    console.log('NAT lab, cone host, cone and symmetric members:', JSON.stringify(server));
+  }, 30_000);
+
+  it("two peers behind symmetric NATs with relay: 'off' fail to punch: PunchFailedError, then the server aborts", async () => {
+    const { host, members } = await playParty(
+      lab!,
+      peers,
+      ['symmetric', 'symmetric'],
+      { ...TIMING, relay: 'off' },
       payloadCounters,
     );
     const [member] = members;

@@ -33,18 +33,19 @@ export async function installCounters(ns: string, rules: CounterRule[]): Promise
   }
 }
 
-/** Packets counted by every commented rule of `chains` (also rules with a target). */
+/** Packets (or bytes) counted by every commented rule of `chains` (also rules with a target). */
 export async function readCounters(
   ns: string,
   chains: readonly string[] = ['INPUT', 'FORWARD'],
+  unit: 'packets' | 'bytes' = 'packets',
 ): Promise<Counts> {
   const counts: Counts = {};
   for (const chain of chains) {
     const listing = await iptablesIn(ns, ['-L', chain, '-n', '-v', '-x']);
     for (const line of listing.split('\n')) {
       const comment = /\/\* (\S+) \*\//.exec(line);
-      const packets = /^\s*(\d+)\s/.exec(line);
-      if (comment && packets) counts[comment[1]] = Number(packets[1]);
+      const columns = /^\s*(\d+)\s+(\d+)\s/.exec(line);
+      if (comment && columns) counts[comment[1]] = Number(columns[unit === 'packets' ? 1 : 2]);
     }
   }
   return counts;

@@ -38,6 +38,33 @@ export function expectRewrittenEndpoint(reported: Endpoint, home: Home): void {
  * each arriving straight from the sender's public endpoint and none from the server.
  */
 export function expectDirectGameTraffic(receiver: Player, sender: Player, datagrams: number): void {
+  const { ip, port } = publicEndpoint(sender);
+  expectGameTraffic(receiver, sender, datagrams, `${ip}:${port}`);
+}
+
+/** The names mediate() said it reached through the relay. */
+export const relayedPeers = (player: Player) =>
+  (player.peer.eventsOf('mediated')[0]?.relayed ?? []) as string[];
+
+/**
+ * `receiver` got all of `sender`'s game datagrams through the relay: each from the relay
+ * endpoint mediate() gave `receiver` for `sender`, a port of the server's relay range.
+ */
+export function expectRelayedGameTraffic(
+  receiver: Player,
+  sender: Player,
+  datagrams: number,
+  relayPorts: { first: number; last: number },
+): void {
+  const relay = mediatedPeers(receiver).find((peer) => peer.name === sender.name);
+  expect(relay, `${receiver.name} has an endpoint for ${sender.name}`).toBeDefined();
+  expect(relay!.ip).toBe(SERVER_WAN_IP);
+  expect(relay!.port).toBeGreaterThanOrEqual(relayPorts.first);
+  expect(relay!.port).toBeLessThanOrEqual(relayPorts.last);
+  expectGameTraffic(receiver, sender, datagrams, `${relay!.ip}:${relay!.port}`);
+}
+
+function expectGameTraffic(receiver: Player, sender: Player, datagrams: number, from: string) {
   const fromSender = receiver.peer
     .eventsOf('datagram')
     .filter((e) => (e.text as string).startsWith(`game:${sender.name}->${receiver.name}:`));
@@ -50,8 +77,7 @@ export function expectDirectGameTraffic(receiver: Player, sender: Player, datagr
       `game:${sender.name}->${receiver.name}:${i}:ack`,
     );
   }
-  const { ip, port } = publicEndpoint(sender);
-  for (const event of fromSender) expect(event.from).toBe(`${ip}:${port}`);
+  for (const event of fromSender) expect(event.from).toBe(from);
 }
 
 /** Every game datagram `receiver` got came from one of `senders`' public endpoints: none via Orion. */

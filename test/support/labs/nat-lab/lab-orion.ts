@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mainJs, OrionProcess, repoRoot } from '../../orion/orion-process.js';
+import { SERVER_WAN_IP } from './topology.js';
 
 export const ORION_HTTP_PORT = 5980;
 export const ORION_UDP_PORT = 5990;
+/** The relay's ports (on: players behind symmetric NATs fall back to it). */
+export const RELAY_PORTS = { first: 41_000, last: 41_031 } as const;
 
 /** Short mediation timers: a lab mediation takes well under a second when punching works. */
 export const LAB_TIMERS = {
@@ -22,6 +25,8 @@ export function startOrionIn(ns: string): OrionProcess {
     host: '0.0.0.0',
     httpPort: ORION_HTTP_PORT,
     udpPort: ORION_UDP_PORT,
+    relayPorts: `${RELAY_PORTS.first}-${RELAY_PORTS.last}`,
+    relayHost: SERVER_WAN_IP,
     ...LAB_TIMERS,
   }).flatMap(([key, value]) => [`--${key}`, String(value)]);
   const env = { ...process.env };

@@ -16,6 +16,8 @@ export interface Player {
 
 export interface PartyTiming {
   punchTimeoutMs: number;
+  relay?: 'fallback' | 'always' | 'off';
+  relayAfterMs?: number;
   abortWaitMs: number;
   runTimeoutMs: number;
   datagrams: number;

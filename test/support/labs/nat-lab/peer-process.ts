@@ -16,6 +16,9 @@ export interface PeerArgs {
   /** Host only: how many members to wait for before starting the mediation. */
   members?: number;
   punchTimeoutMs: number;
+  /** mediate()'s relay mode and relayAfterMs; the SDK's defaults when unset. */
+  relay?: 'fallback' | 'always' | 'off';
+  relayAfterMs?: number;
   /** Game datagrams to send to each peer (each one is answered). */
   datagrams: number;
   /** After a failed punch, how long to wait for the server's ptpMediation_aborted. */

@@ -100,7 +100,11 @@ async function main() {
   const mediateCalled = Date.now();
   let result;
   try {
-    result = await client.mediate({ punchTimeoutMs: args.punchTimeoutMs });
+    result = await client.mediate({
+      punchTimeoutMs: args.punchTimeoutMs,
+      relay: args.relay,
+      relayAfterMs: args.relayAfterMs,
+    });
   } catch (error) {
     emit('mediationFailed', {
       errorClass: error.name,
@@ -113,7 +117,11 @@ async function main() {
     await client.close();
     return 2;
   }
-  emit('mediated', { peers: result.peers, elapsedMs: Date.now() - mediateCalled });
+  emit('mediated', {
+    peers: result.peers,
+    relayed: result.relayed,
+    elapsedMs: Date.now() - mediateCalled,
+  });
   await game.exchange(result.peers);
   // Linger briefly so that a peer still missing an ack for a resent request gets it.
   await sleep(300);
