@@ -17,11 +17,13 @@ import {
   type OrionProcess,
 } from './support/orion/orion-process.js';
 import { failIfRequired } from './support/labs/required-labs.js';
+import { freePortRange, portsOf } from './support/relay/free-port-range.js';
 
 /**
  * The Godot 3 reference client (clients/godot) against a real `node dist/main.js`: its scripts
  * parse, its pure parts match the protocol's examples, the example screen works, and three
- * headless Godot players (or Godot and the TypeScript SDK) go from lobby to punched UDP.
+ * headless Godot players (or Godot and the TypeScript SDK) go from lobby to punched UDP, or to
+ * UDP through Orion's opt-in relay.
  */
 const unavailable = godotUnavailableReason();
 if (unavailable) console.warn(`Godot client tests skipped: ${unavailable}.`);
@@ -118,6 +120,12 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
     expect(only(check, 'puncher_checks')).toMatchObject({ failures: 0, checks: 8 });
   });
 
+  it('relay modes on real loopback sockets: off never asks, fallback asks for the silent peers, always at once; an allocation is bound and used', async () => {
+    const check = godotScript('relay', 'relay_check.gd');
+    await expectSuccess(check);
+    expect(only(check, 'relay_checks')).toMatchObject({ failures: 0, checks: 16 });
+  });
+
   it('the example lobby screen connects, hosts and chats when its buttons are pressed', async () => {
     const example = godotScript('example', 'example_smoke.gd', { url });
     await expectSuccess(example);
@@ -165,6 +173,7 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
     await Promise.all(players.map(expectSuccess));
 
     const endpoint = (name: string) => ({ name, ip: '127.0.0.1', port: ports[name] });
+    const punched = (name: string) => ({ ...endpoint(name), relayed: false });
     expect(only(host, 'lobby_list').lobbies).toContainEqual({
       id: lobbyId,
       name: 'Godot Night',
@@ -210,14 +219,16 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
     }
 
     // The host is given every member, a member the host: at the ports they really use.
-    const hostPeers = [endpoint('Ann'), endpoint('Bob')];
-    expect(byName(only(host, 'peers_received').peers)).toEqual(hostPeers);
+    // Nothing is relayed: this Orion has no relay, and punching on loopback just works.
+    const hostPeers = [punched('Ann'), punched('Bob')];
+    expect(byName(only(host, 'peers_received').peers)).toEqual([endpoint('Ann'), endpoint('Bob')]);
     expect(byName(only(host, 'punched').peers)).toEqual(hostPeers);
     expect(byName(only(host, 'mediation_succeeded').peers)).toEqual(hostPeers);
+    expect(only(host, 'mediation_succeeded').relayed).toEqual([]);
     for (const member of members) {
       expect(only(member, 'peers_received').peers).toEqual([endpoint('Host')]);
-      expect(only(member, 'punched').peers).toEqual([endpoint('Host')]);
-      expect(only(member, 'mediation_succeeded').peers).toEqual([endpoint('Host')]);
+      expect(only(member, 'punched').peers).toEqual([punched('Host')]);
+      expect(only(member, 'mediation_succeeded').peers).toEqual([punched('Host')]);
     }
 
     // One game datagram each way between the host and each member, over the punched sockets.
@@ -264,7 +275,7 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
       expect(await gameDatagram).toEqual({ text: 'game from Host to Sdk', port: hostPort });
       await expectSuccess(host);
       expect(only(host, 'punched').peers).toEqual([
-        { name: 'Sdk', ip: '127.0.0.1', port: sdkPort },
+        { name: 'Sdk', ip: '127.0.0.1', port: sdkPort, relayed: false },
       ]);
       expect(only(host, 'game_datagram')).toMatchObject({
         text: 'game from Sdk to Host',
@@ -280,6 +291,98 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
       }
     }
   }, 40_000);
+
+  describe('with the relay on', () => {
+    let relayOrion: OrionProcess;
+    let relayUrl = '';
+    let relayPorts: number[] = [];
+
+    beforeAll(async () => {
+      const range = await freePortRange(4);
+      relayPorts = portsOf(range);
+      relayOrion = spawnOrion([
+        ...LOOPBACK_ANY_PORTS,
+        ...SERVER_TIMERS,
+        `--relayPorts=${range}`,
+        '--relayHost=127.0.0.1',
+      ]);
+      const ready = await relayOrion.ready();
+      relayUrl = `http://127.0.0.1:${ready.httpPort}`;
+    });
+
+    afterAll(async () => {
+      if (relayOrion?.running) relayOrion.child.kill('SIGKILL');
+      await relayOrion?.exited;
+    });
+
+    it('a Godot member behind the relay exchanges a game datagram with an SDK host', async () => {
+      const sdk = await OrionClient.connect({ url: relayUrl, localAddress: '127.0.0.1' });
+      try {
+        const { lobbyId } = await sdk.host({ hostName: 'Sdk', lobbyName: 'Relay Night' });
+        // On loopback punching just works, so both sides insist on the relay: the host
+        // asks at once, and the member counts the host as reached only through the relay.
+        const member = godotScript('Ann', 'party_member.gd', {
+          url: relayUrl,
+          roster: 'Sdk,Ann',
+          name: 'Ann',
+          lobby: lobbyId,
+          relay: 'always',
+          'udp-port': await freeUdpPort(),
+          'timeout-ms': PLAYER_TIMEOUT_MS,
+          'punch-timeout-ms': PUNCH_TIMEOUT_MS,
+        });
+        const gameDatagram = new Promise<{ text: string; port: number }>((resolve) =>
+          sdk.socket.on('message', (data, remote) => {
+            if (!isPunchDatagram(data)) resolve({ text: data.toString(), port: remote.port });
+          }),
+        );
+        await sdk.next('lobby_peerConnect', 10_000);
+        sdk.chat('hello from Sdk');
+        // The lobby closes on success: the member's own line must be in before that.
+        for (;;) {
+          const { message } = await sdk.next('lobby_messaging_received', 10_000);
+          if (message.senderName === 'Ann') break;
+        }
+        const mediated = sdk.mediate({ punchTimeoutMs: PUNCH_TIMEOUT_MS, relay: 'always' });
+        await sdk.startMediation();
+        const { socket, peers, relayed } = await mediated;
+        expect(relayed).toEqual(['Ann']);
+        const [toAnn] = peers;
+        expect(relayPorts).toContain(toAnn.port);
+        socket.send('game from Sdk to Ann', toAnn.port, toAnn.ip);
+        await expectSuccess(member);
+
+        // The member was given the host's relay endpoint, bound it, and punched through it.
+        expect(only(member, 'relay_requested').peerNames).toEqual(['Sdk']);
+        const relayedHost = only(member, 'peer_relayed');
+        expect(relayedHost).toMatchObject({ name: 'Sdk', ip: '127.0.0.1' });
+        const hostRelayPort = relayedHost.port as number;
+        expect(relayPorts).toContain(hostRelayPort);
+        expect(hostRelayPort).not.toBe(toAnn.port);
+        const throughRelay = { name: 'Sdk', ip: '127.0.0.1', port: hostRelayPort, relayed: true };
+        expect(only(member, 'punched').peers).toEqual([throughRelay]);
+        expect(only(member, 'mediation_succeeded')).toMatchObject({
+          peers: [throughRelay],
+          relayed: ['Sdk'],
+        });
+
+        // One game datagram each way, each arriving from the relay endpoint its receiver was given.
+        expect(only(member, 'game_datagram')).toMatchObject({
+          text: 'game from Sdk to Ann',
+          ip: '127.0.0.1',
+          port: hostRelayPort,
+        });
+        expect(await gameDatagram).toEqual({ text: 'game from Ann to Sdk', port: toAnn.port });
+      } finally {
+        await sdk.close();
+        try {
+          sdk.socket.close();
+        } catch {
+          // Already closed.
+        }
+      }
+    }, 40_000);
+  });
 });
 
 /** Every .gd file of the Godot project, as a path relative to it. */

@@ -135,7 +135,9 @@ func _on_mediation_aborted(reason: String) -> void:
 
 
 func _on_mediation_succeeded(peers: Array) -> void:
-	status.text = "Connected directly to %d peer(s) on UDP port %d." % [peers.size(), orion.get_local_udp_port()]
+	var relayed: int = orion.get_relayed_peer_names().size()
+	var through := "" if relayed == 0 else " (%d through Orion's relay)" % relayed
+	status.text = "Connected to %d peer(s)%s on UDP port %d." % [peers.size(), through, orion.get_local_udp_port()]
 	playing = true
 	var udp: PacketPeerUDP = orion.get_udp_peer()
 	for peer in peers:

@@ -7,6 +7,7 @@ extends SceneTree
 const FrameCodec = preload("res://addons/orion/frame_codec.gd")
 const PunchFrames = preload("res://addons/orion/punch_frames.gd")
 const PunchSchedule = preload("res://addons/orion/punch_schedule.gd")
+const RelayFrames = preload("res://addons/orion/relay_frames.gd")
 const ServerUrl = preload("res://addons/orion/server_url.gd")
 const TestArgs = preload("res://tests/test_args.gd")
 const TestReport = preload("res://tests/test_report.gd")
@@ -21,6 +22,7 @@ func _initialize() -> void:
 	args = TestArgs.parse(OS.get_cmdline_args())
 	_check_frames()
 	_check_punch_frames()
+	_check_relay_frames()
 	_check_schedule()
 	_check_urls()
 	report.event("codec_checks", {"checks": checks, "failures": failures})
@@ -63,6 +65,18 @@ func _check_punch_frames() -> void:
 	_same("is_punch_packet on a hello", PunchFrames.is_punch_packet(sdk_hello.to_utf8()), true)
 	var binary := PoolByteArray([0, 255, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
 	_same("is_punch_packet on game data", PunchFrames.is_punch_packet(binary), false)
+
+
+# The bind and its answer as docs/protocol.md spells them out ("Relay fallback (opt-in)").
+func _check_relay_frames() -> void:
+	var bind := RelayFrames.encode_bind("tok123").get_string_from_utf8()
+	_same("relay bind as documented", bind, "ptpMediation_relay_bind:eyJ0b2tlbiI6InRvazEyMyJ9")
+	var bound := "ptpMediation_relay_bound:e30=".to_utf8()
+	_same("reads the relay's answer", RelayFrames.is_bound(bound), true)
+	_same("reads an answer with a payload", RelayFrames.is_bound("ptpMediation_relay_bound:eyJrIjoxfQ==".to_utf8()), true)
+	_same("a bind is no answer", RelayFrames.is_bound(bind.to_utf8()), false)
+	_same("a broken answer is none", RelayFrames.is_bound("ptpMediation_relay_bound:e30=!".to_utf8()), false)
+	_same("games skip the relay's answer", PunchFrames.is_punch_packet(bound), true)
 
 
 func _check_schedule() -> void:

@@ -3,7 +3,8 @@
 # It uses the addon like a game would: once everyone in --roster is in the lobby it sends one
 # chat line, waits for all of them to come back, mediates, and exchanges one game datagram with
 # each punched peer. It exits 0 only when every expected event arrived; on anything unexpected,
-# or when --timeout-ms passes, it says what is missing and exits 1.
+# or when --timeout-ms passes, it says what is missing and exits 1. --relay and --relay-after-ms
+# set the client's relay options; relay requests and relayed peers are only reported.
 extends SceneTree
 
 const OrionClient = preload("res://addons/orion/orion_client.gd")
@@ -45,6 +46,8 @@ func _initialize() -> void:
 			report.expect(["game_datagram:" + name])
 	client = OrionClient.new()
 	client.punch_timeout_ms = int(args.get("punch-timeout-ms", "3000"))
+	client.relay = args.get("relay", client.relay)
+	client.relay_after_ms = int(args.get("relay-after-ms", str(client.relay_after_ms)))
 	root.add_child(client)
 	_wire_signals()
 	var error: int = client.connect_to_server(args.get("url", ""), int(args.get("udp-port", "0")), "127.0.0.1")
@@ -69,6 +72,7 @@ func _wire_signals() -> void:
 		"peer_joined", "peer_left", "lobby_closed", "chat_received",
 		"mediation_started", "peers_received", "punched", "punch_failed",
 		"mediation_succeeded", "mediation_aborted", "game_packet_received",
+		"relay_requested", "peer_relayed",
 	]
 	for name in signals:
 		client.connect(name, self, "_on_" + name)
@@ -151,6 +155,15 @@ func _on_peers_received(peers: Array) -> void:
 	report.met("peers_received")
 
 
+# Whether the relay is used is up to the Node test to check: here it is only reported.
+func _on_relay_requested(peer_names: Array) -> void:
+	report.event("relay_requested", {"peerNames": peer_names})
+
+
+func _on_peer_relayed(peer_name: String, ip: String, port: int) -> void:
+	report.event("peer_relayed", {"name": peer_name, "ip": ip, "port": port})
+
+
 func _on_punched(peers: Array) -> void:
 	report.event("punched", {"peers": peers})
 	report.met("punched")
@@ -163,7 +176,7 @@ func _on_punch_failed(unreachable: Array) -> void:
 
 # The socket is ours now. A member greets the host here; the host greeted earlier.
 func _on_mediation_succeeded(peers: Array) -> void:
-	report.event("mediation_succeeded", {"peers": peers})
+	report.event("mediation_succeeded", {"peers": peers, "relayed": client.get_relayed_peer_names()})
 	report.met("mediation_succeeded")
 	owns_udp = true
 	if me != roster[0]:

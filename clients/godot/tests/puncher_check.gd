@@ -39,10 +39,10 @@ func _initialize() -> void:
 	# A punches B; B is not punching yet but answers from the start.
 	puncher_a.punch([_peer("B", b.port)], WAIT_LIMIT_MS, OS.get_ticks_msec())
 	_poll_until(all, "A", "punched")
-	_same("A reached B", heard.get("A"), ["punched", [[_peer("B", b.port)]]])
+	_same("A reached B", heard.get("A"), ["punched", [[_reached("B", b.port)]]])
 	# B heard A's hello before it had a peer list: its own punch ends at once.
 	puncher_b.punch([_peer("A", a.port)], WAIT_LIMIT_MS, OS.get_ticks_msec())
-	_same("B already reached A", heard.get("B"), ["punched", [[_peer("A", a.port)]]])
+	_same("B already reached A", heard.get("B"), ["punched", [[_reached("A", a.port)]]])
 
 	# A peer that never answers: hellos are retried, then punch_failed names it.
 	puncher_c.punch([_peer("Silent", silent.port)], SILENT_TIMEOUT_MS, OS.get_ticks_msec())
@@ -124,6 +124,10 @@ func _unique(values: Array) -> Array:
 
 func _peer(name: String, port: int) -> Dictionary:
 	return {"name": name, "ip": "127.0.0.1", "port": port}
+
+
+func _reached(name: String, port: int) -> Dictionary:
+	return {"name": name, "ip": "127.0.0.1", "port": port, "relayed": false}
 
 
 func _same(what: String, actual, expected) -> void:

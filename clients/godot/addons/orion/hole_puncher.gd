@@ -3,22 +3,31 @@
 # each hello is answered with an ack to the address it came from, and the address each named
 # peer was last heard from is remembered. punch() sends hellos to the peers on the retry
 # schedule until every one has been heard from (hello or ack), or the timeout passes.
-# Datagrams that are not hellos are passed on through `game_packet`.
+# A peer switched to Orion's relay with use_relay() gets its hellos at the relay endpoint, and
+# from then on only hellos and acks from that endpoint count as hearing it.
+# Datagrams that are not hellos are passed on through `game_packet`, except the relay's
+# `ptpMediation_relay_bound` answers, which go to `relay_bound`.
 extends Reference
 
 const PunchFrames = preload("punch_frames.gd")
 const PunchSchedule = preload("punch_schedule.gd")
+const RelayFrames = preload("relay_frames.gd")
 
-# Every peer answered: [{name, ip, port}] as reached, in the order given to punch().
+# Every peer answered: [{name, ip, port, relayed}] as reached, in the order given to punch().
 signal punched(peers)
 # The timeout passed: [{name, ip, port}] of the peers that never answered.
 signal punch_failed(unreachable)
 # A datagram that is not part of the punching arrived while this puncher read the socket.
 signal game_packet(packet, ip, port)
+# A relay endpoint answered a bind.
+signal relay_bound(ip, port)
 
 var _udp: PacketPeerUDP
 var _self_name: String
+# False: hellos only go to relayed peers, and only hearing them through the relay counts.
+var _direct: bool
 var _heard_from := {}  # member name -> {ip, port}
+var _relays := {}  # member name -> {ip, port} of its relay endpoint
 var _peers := []  # what punch() was given
 var _punching := false
 var _stopped := false
@@ -27,9 +36,10 @@ var _next_send_ms := 0
 var _deadline_ms := 0
 
 
-func _init(udp: PacketPeerUDP, self_name: String) -> void:
+func _init(udp: PacketPeerUDP, self_name: String, direct: bool = true) -> void:
 	_udp = udp
 	_self_name = self_name
+	_direct = direct
 
 
 func punch(peers: Array, timeout_ms: int, now_ms: int) -> void:
@@ -65,6 +75,31 @@ func poll(now_ms: int) -> void:
 		_next_send_ms = now_ms + PunchSchedule.delay_ms(_attempt)
 
 
+# From now on `peer_name` is reached at the relay endpoint ip:port: it must be heard from there,
+# even if it was heard directly before (the peer uses the relay from now on too).
+func use_relay(peer_name: String, ip: String, port: int, now_ms: int) -> void:
+	if _stopped:
+		return
+	_relays[peer_name] = {"ip": ip, "port": port}
+	_heard_from.erase(peer_name)
+	if _punching:
+		# A new path: start over with quick retries while the other side binds too.
+		_attempt = 0
+		_next_send_ms = now_ms
+
+
+func is_punching() -> bool:
+	return _punching
+
+
+# The names of the peers given to punch() that have not been heard from yet.
+func silent_names() -> Array:
+	var names := []
+	for peer in _pending():
+		names.append(peer.name)
+	return names
+
+
 # Stops reading the socket and answering hellos; the socket is left open for the game.
 func stop() -> void:
 	_stopped = true
@@ -72,15 +107,28 @@ func stop() -> void:
 
 
 func _on_datagram(packet: PoolByteArray, ip: String, port: int) -> void:
+	if RelayFrames.is_bound(packet):
+		emit_signal("relay_bound", ip, port)
+		return
 	var hello = PunchFrames.decode_hello(packet)
 	if hello == null:
 		emit_signal("game_packet", packet, ip, port)
 		return
+	# Answering costs nothing even when it will not count: the peer may still punch directly.
 	if not hello.ack:
 		_send(PunchFrames.encode_hello(_self_name, true), ip, port)
-	_heard_from[hello.name] = {"ip": ip, "port": port}
-	if _punching:
-		_check_done()
+	if _counts(hello.name, ip, port):
+		_heard_from[hello.name] = {"ip": ip, "port": port}
+		if _punching:
+			_check_done()
+
+
+# A relayed peer counts only from its relay endpoint; others only when punching directly.
+func _counts(peer_name: String, ip: String, port: int) -> bool:
+	var relay = _relays.get(peer_name)
+	if relay != null:
+		return relay.ip == ip and relay.port == port
+	return _direct
 
 
 func _check_done() -> void:
@@ -90,7 +138,8 @@ func _check_done() -> void:
 	var reached := []
 	for peer in _peers:
 		var source: Dictionary = _heard_from[peer.name]
-		reached.append({"name": peer.name, "ip": source.ip, "port": source.port})
+		var relayed := _relays.has(peer.name)
+		reached.append({"name": peer.name, "ip": source.ip, "port": source.port, "relayed": relayed})
 	emit_signal("punched", reached)
 
 
@@ -105,7 +154,11 @@ func _pending() -> Array:
 func _send_round() -> void:
 	var hello := PunchFrames.encode_hello(_self_name, false)
 	for peer in _pending():
-		_send(hello, peer.ip, peer.port)
+		var relay = _relays.get(peer.name)
+		if relay != null:
+			_send(hello, relay.ip, relay.port)
+		elif _direct:
+			_send(hello, peer.ip, peer.port)
 
 
 # UDP is lossy anyway: a hello that cannot be sent is retried on schedule.

@@ -1,8 +1,9 @@
 # One player's connection to Orion (docs/protocol.md): a WebSocket that is the client's identity
 # and message channel, the HTTP routes, and one UDP socket used both to tell Orion this player's
-# public endpoint and, after hole punching, to talk to the peers. Add it to the scene tree (it
-# polls in _process), call connect_to_server() and follow the signals. The token stays inside
-# this node: no signal carries it and nothing here prints it.
+# public endpoint and, after hole punching, to talk to the peers (directly, or through Orion's
+# opt-in relay when punching a peer does not work). Add it to the scene tree (it polls in
+# _process), call connect_to_server() and follow the signals. The token stays inside this
+# node: no signal carries it and nothing here prints it.
 extends Node
 
 const HttpApi = preload("http_api.gd")
@@ -30,7 +31,12 @@ signal chat_received(sender, text, timestamp)
 signal mediation_started(server_udp_port)
 # [{name, ip, port}]: the host gets every member, a member gets the host.
 signal peers_received(peers)
+# The client asked Orion to relay these peers (see `relay`).
+signal relay_requested(peer_names)
+# The relay accepted our bind: from now on `peer_name` is reached at the relay endpoint ip:port.
+signal peer_relayed(peer_name, ip, port)
 # Every peer answered the hello handshake; the client has told Orion so.
+# [{name, ip, port, relayed}]: `relayed` peers are reached at their relay endpoint.
 signal punched(peers)
 signal punch_failed(unreachable)
 # From here on the UDP socket is the game's: see get_udp_peer() and get_peers().
@@ -43,6 +49,12 @@ const CONNECT_TIMEOUT_MS := 5000
 
 # How long hole punching tries before punch_failed; Orion's own connect timeout is far longer.
 export var punch_timeout_ms := 5000
+# When to ask Orion to relay a peer (the relay is opt-in on the server; without it, asking does
+# nothing): "fallback" asks for the peers still silent after relay_after_ms of punching,
+# "always" asks for every peer at once and reaches them through the relay only, "off" never asks.
+# Relay endpoints Orion allocates anyway (the other side asked) are always used.
+export(String, "fallback", "always", "off") var relay := "fallback"
+export var relay_after_ms := 2000
 
 var _http: HttpApi = HttpApi.new()
 var _ws: WebSocketLink = null
@@ -158,9 +170,19 @@ func get_local_udp_port() -> int:
 	return _udp_port
 
 
-# The peers as punched: [{name, ip, port}], the addresses they answered from.
+# The peers as punched: [{name, ip, port, relayed}], the addresses they answered from (for a
+# relayed peer: its relay endpoint).
 func get_peers() -> Array:
 	return _peers.duplicate(true)
+
+
+# The names of the peers reached through Orion's relay.
+func get_relayed_peer_names() -> Array:
+	var names := []
+	for peer in _peers:
+		if peer.relayed:
+			names.append(peer.name)
+	return names
 
 
 func get_lobby_id() -> String:
@@ -210,7 +232,10 @@ func _on_frame(method: String, payload: Dictionary) -> void:
 			_on_mediation_send(int(payload.get("port", 0)))
 		"ptpMediation_peersConnection_start":
 			if _mediation != null:
-				_mediation.start_punching(payload.get("peers"))
+				_mediation.start_punching(payload.get("peers"), OS.get_ticks_msec())
+		"ptpMediation_relay_allocated":
+			if _mediation != null:
+				_mediation.on_relay_allocated(payload.get("relays"), OS.get_ticks_msec())
 		"ptpMediation_aborted":
 			_end_mediation()
 			emit_signal("mediation_aborted", str(payload.get("abortReason", "")))
@@ -234,8 +259,9 @@ func _on_mediation_send(port: int) -> void:
 	if _mediation == null:
 		_peers = []
 		_udp_handed_over = false
-		_mediation = MediationSession.new(_udp, _udp_host, _token, _member_name, punch_timeout_ms)
-		for name in ["peers_received", "punch_failed", "game_packet"]:
+		_mediation = MediationSession.new(
+				_udp, _udp_host, _token, _member_name, punch_timeout_ms, _relay_mode(), relay_after_ms)
+		for name in ["peers_received", "punch_failed", "game_packet", "relay_wanted", "peer_relayed"]:
 			_mediation.connect(name, self, "_on_mediation_" + name)
 		_mediation.connect("punched", self, "_on_punched")
 		emit_signal("mediation_started", port)
@@ -259,6 +285,24 @@ func _on_punched(peers: Array) -> void:
 
 func _on_mediation_peers_received(peers: Array) -> void:
 	emit_signal("peers_received", peers)
+
+
+# Orion answers with ptpMediation_relay_allocated, or not at all when its relay is off.
+func _on_mediation_relay_wanted(peer_names: Array) -> void:
+	if _ws == null:
+		return
+	_ws.send("ptpMediation_relay_request", {"token": _token, "peerNames": peer_names})
+	emit_signal("relay_requested", peer_names.duplicate())
+
+
+# A peer reached directly before switches too: the other side uses the relay from now on.
+func _on_mediation_peer_relayed(peer_name: String, ip: String, port: int) -> void:
+	for peer in _peers:
+		if peer.name == peer_name:
+			peer.ip = ip
+			peer.port = port
+			peer.relayed = true
+	emit_signal("peer_relayed", peer_name, ip, port)
 
 
 func _on_mediation_punch_failed(unreachable: Array) -> void:
@@ -287,6 +331,14 @@ func _on_http_succeeded(context: Dictionary, answer) -> void:
 
 func _on_http_failed(_context: Dictionary, status: int, errors: Array, request: String) -> void:
 	emit_signal("request_failed", status, errors, request)
+
+
+# An unknown mode is a mistake in the game: say so, and use the default.
+func _relay_mode() -> String:
+	if MediationSession.RELAY_MODES.has(relay):
+		return relay
+	push_warning("Orion's relay mode must be fallback, always or off, not %s; using fallback." % relay)
+	return MediationSession.RELAY_FALLBACK
 
 
 static func _lobbies_of(body: Dictionary) -> Array:

@@ -4,6 +4,7 @@
 extends Reference
 
 const FrameCodec = preload("frame_codec.gd")
+const RelayFrames = preload("relay_frames.gd")
 
 const HELLO_METHOD := "orionPunch_hello"
 # Every datagram the punching sends starts with this; game traffic can be told apart by it.
@@ -30,10 +31,12 @@ static func decode_hello(packet: PoolByteArray):
 	return {"name": name, "ack": ack}
 
 
-# True for datagrams sent by hole punching. A late hello can reach the game's socket after the
-# handover; games skip it with this. Only the first bytes are compared, so game data is never
-# decoded as text.
+# True for datagrams sent by hole punching, and for the relay's `ptpMediation_relay_bound`
+# answers. A late one can reach the game's socket after the handover; games skip it with this.
+# Only the first bytes are compared, so game data is never decoded as text.
 static func is_punch_packet(packet: PoolByteArray) -> bool:
+	if RelayFrames.has_bound_prefix(packet):
+		return true
 	var prefix := METHOD_PREFIX.to_ascii()
 	if packet.size() <= prefix.size() or packet.size() > MAX_FRAME_BYTES:
 		return false
