@@ -29,8 +29,9 @@ describe('orion probe and orion simulate (node dist/main.js)', () => {
     orion = undefined;
   });
 
-  it('probe passes every check against a healthy server and exits 0', async () => {
-    orion = await startOrion();
+  it('probe passes every check against a healthy server without the relay, reports the relay off, and exits 0', async () => {
+    // A connecting phase longer than the probe's wait for a relay answer, as by default.
+    orion = await startOrion({ ptpmConnectTimeoutMs: 10_000 });
     const result = await orionCli(15_000, 'probe', orion.httpUrl, '--timeoutMs', '8000');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -44,6 +45,10 @@ describe('orion probe and orion simulate (node dist/main.js)', () => {
     ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ok {4}${check}: `, 'm'));
     }
+    // The relay is opt-in: a server without it is information, not a failure.
+    expect(result.stdout).toMatch(
+      /^ {2}info {2}UDP relay: off \(no answer to ptpMediation_relay_request\): no ptpMediation_relay_allocated within 3000 ms; /m,
+    );
     expect(result.stdout).toContain(`on 127.0.0.1:${orion.udpPort}`);
     expect(result.stdout).toContain('(no rewriting)');
     expect(result.stdout).toContain('Probe passed');
@@ -62,6 +67,7 @@ describe('orion probe and orion simulate (node dist/main.js)', () => {
     expect(result.stdout).toContain(`  FAIL  UDP reachable: ${message}`);
     expect(result.stdout).toMatch(/^ {2}ok {4}Lobby create\/join: /m);
     expect(result.stdout).toMatch(/^ {2}skip {2}Hole punch and mediation: /m);
+    expect(result.stdout).toMatch(/^ {2}skip {2}UDP relay: /m);
     expect(result.stdout + result.stderr).not.toMatch(TOKEN_LIKE);
   });
 

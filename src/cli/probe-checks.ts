@@ -7,6 +7,7 @@ import {
 } from '@orion/sdk';
 import { Deadline } from './deadline.js';
 import { compareEndpoints } from './endpoint-check.js';
+import { checkRelay } from './relay-check.js';
 
 /** What `orion probe` checks, in order; each step needs the ones before it. */
 export const PROBE_CHECKS = [
@@ -16,10 +17,12 @@ export const PROBE_CHECKS = [
   'UDP reachable',
   'Endpoint seen by Orion',
   'Hole punch and mediation',
+  'UDP relay',
 ] as const;
 
 export type ProbeCheck = (typeof PROBE_CHECKS)[number];
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+/** `info` reports something that is neither good nor bad, such as the (opt-in) relay being off. */
+export type CheckStatus = 'ok' | 'warn' | 'info' | 'fail' | 'skip';
 
 export interface CheckLine {
   check: ProbeCheck;
@@ -104,6 +107,13 @@ class ProbeRun {
         return this.checkEndpoints();
       case 'Hole punch and mediation':
         return this.checkMediation();
+      case 'UDP relay':
+        // Clients of its own, in a lobby of its own: the first mediation's lobby is gone.
+        return checkRelay({
+          url: this.options.url,
+          udpHost: this.udpHost,
+          deadline: this.deadline,
+        });
     }
   }
 

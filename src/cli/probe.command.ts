@@ -18,20 +18,22 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const STATUS_LABEL: Record<CheckLine['status'], string> = {
   ok: 'ok  ',
   warn: 'WARN',
+  info: 'info',
   fail: 'FAIL',
   skip: 'skip',
 };
 
 /**
  * `orion probe <url>`: checks a deployment from a client's point of view, with two real
- * SDK clients going through a private lobby and a full mediation. One line per check;
- * exit 0 only if every check passed (a warning does not fail the probe).
+ * SDK clients going through a private lobby and a full mediation, then the relay, if it
+ * is on, with a second mediation. One line per check; exit 0 only if every check passed
+ * (a warning, or information such as "relay: off", does not fail the probe).
  */
 @Command({
   name: 'probe',
   arguments: '<url>',
   description:
-    'Check an Orion deployment end to end with two clients (HTTP, WebSocket, UDP, punching).',
+    'Check an Orion deployment end to end with two clients (HTTP, WebSocket, UDP, punching, relay).',
   argsDescription: { url: "Orion's HTTP/WebSocket URL, e.g. http://127.0.0.1:5980" },
 })
 export class ProbeCommand extends OrionSubcommand {
