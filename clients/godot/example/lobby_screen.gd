@@ -3,8 +3,6 @@
 # would switch to its match scene here and keep using orion.get_udp_peer().
 extends Control
 
-const PunchFrames = preload("res://addons/orion/punch_frames.gd")
-
 onready var orion = $Orion
 onready var url_field: LineEdit = $Rows/Server/Url
 onready var player_field: LineEdit = $Rows/Names/Player
@@ -41,8 +39,11 @@ func _process(_delta: float) -> void:
 	var udp: PacketPeerUDP = orion.get_udp_peer()
 	while udp.get_available_packet_count() > 0:
 		var packet := udp.get_packet()
-		if not PunchFrames.is_punch_packet(packet):
-			_log("[udp %s:%d] %s" % [udp.get_packet_ip(), udp.get_packet_port(), packet.get_string_from_utf8()])
+		var ip := udp.get_packet_ip()
+		var port := udp.get_packet_port()
+		# Late handshake datagrams are the client's: it skips them (and finishes a relay bind).
+		if not orion.consume_packet(packet, ip, port):
+			_log("[udp %s:%d] %s" % [ip, port, packet.get_string_from_utf8()])
 
 
 func _on_connect_pressed() -> void:

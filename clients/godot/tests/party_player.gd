@@ -8,7 +8,6 @@
 extends SceneTree
 
 const OrionClient = preload("res://addons/orion/orion_client.gd")
-const PunchFrames = preload("res://addons/orion/punch_frames.gd")
 const TestArgs = preload("res://tests/test_args.gd")
 const TestReport = preload("res://tests/test_report.gd")
 
@@ -72,7 +71,7 @@ func _wire_signals() -> void:
 		"peer_joined", "peer_left", "lobby_closed", "chat_received",
 		"mediation_started", "peers_received", "punched", "punch_failed",
 		"mediation_succeeded", "mediation_aborted", "game_packet_received",
-		"relay_requested", "peer_relayed",
+		"relay_requested", "relay_allocated", "peer_relayed",
 	]
 	for name in signals:
 		client.connect(name, self, "_on_" + name)
@@ -160,6 +159,10 @@ func _on_relay_requested(peer_names: Array) -> void:
 	report.event("relay_requested", {"peerNames": peer_names})
 
 
+func _on_relay_allocated(peer_name: String, ip: String, port: int) -> void:
+	report.event("relay_allocated", {"name": peer_name, "ip": ip, "port": port})
+
+
 func _on_peer_relayed(peer_name: String, ip: String, port: int) -> void:
 	report.event("peer_relayed", {"name": peer_name, "ip": ip, "port": port})
 
@@ -225,10 +228,12 @@ func _read_game_datagrams() -> void:
 	var udp: PacketPeerUDP = client.get_udp_peer()
 	while udp.get_available_packet_count() > 0:
 		var packet := udp.get_packet()
-		# A late hello may still arrive after the handover; games skip those.
-		if PunchFrames.is_punch_packet(packet):
+		var ip := udp.get_packet_ip()
+		var port := udp.get_packet_port()
+		# A late hello or relay answer may still arrive after the handover; games skip those.
+		if client.consume_packet(packet, ip, port):
 			continue
-		_on_game_datagram(packet.get_string_from_utf8(), udp.get_packet_ip(), udp.get_packet_port(), "socket")
+		_on_game_datagram(packet.get_string_from_utf8(), ip, port, "socket")
 
 
 # `via`: the addon's signal (before the handover) or the game's own read of the socket (after).

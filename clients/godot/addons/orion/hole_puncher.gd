@@ -3,8 +3,9 @@
 # each hello is answered with an ack to the address it came from, and the address each named
 # peer was last heard from is remembered. punch() sends hellos to the peers on the retry
 # schedule until every one has been heard from (hello or ack), or the timeout passes.
-# A peer switched to Orion's relay with use_relay() gets its hellos at the relay endpoint, and
-# from then on only hellos and acks from that endpoint count as hearing it.
+# A peer switched to Orion's relay (await_relay() at the allocation, use_relay() once bound) is
+# sent no more direct hellos, and from then on only hellos and acks from its relay endpoint count
+# as hearing it; its hellos go to that endpoint once it is bound.
 # Datagrams that are not hellos are passed on through `game_packet`, except the relay's
 # `ptpMediation_relay_bound` answers, which go to `relay_bound`.
 extends Reference
@@ -27,7 +28,9 @@ var _self_name: String
 # False: hellos only go to relayed peers, and only hearing them through the relay counts.
 var _direct: bool
 var _heard_from := {}  # member name -> {ip, port}
-var _relays := {}  # member name -> {ip, port} of its relay endpoint
+# Member name -> {ip, port} of its bound relay endpoint, or null while the bind is unanswered
+# (then no hellos go to it and nothing from it counts).
+var _relays := {}
 var _peers := []  # what punch() was given
 var _punching := false
 var _stopped := false
@@ -73,6 +76,16 @@ func poll(now_ms: int) -> void:
 		_send_round()
 		_attempt += 1
 		_next_send_ms = now_ms + PunchSchedule.delay_ms(_attempt)
+
+
+# Orion allocated a relay for `peer_name`: no more direct hellos, and nothing heard counts until
+# use_relay() names the bound endpoint, even if it was heard directly before (the peer got the
+# same allocation and leaves the direct path too).
+func await_relay(peer_name: String) -> void:
+	if _stopped:
+		return
+	_relays[peer_name] = null
+	_heard_from.erase(peer_name)
 
 
 # From now on `peer_name` is reached at the relay endpoint ip:port: it must be heard from there,
@@ -123,11 +136,11 @@ func _on_datagram(packet: PoolByteArray, ip: String, port: int) -> void:
 			_check_done()
 
 
-# A relayed peer counts only from its relay endpoint; others only when punching directly.
+# A relayed peer counts only from its bound relay endpoint; others only when punching directly.
 func _counts(peer_name: String, ip: String, port: int) -> bool:
-	var relay = _relays.get(peer_name)
-	if relay != null:
-		return relay.ip == ip and relay.port == port
+	if _relays.has(peer_name):
+		var relay = _relays[peer_name]
+		return relay != null and relay.ip == ip and relay.port == port
 	return _direct
 
 
@@ -154,9 +167,11 @@ func _pending() -> Array:
 func _send_round() -> void:
 	var hello := PunchFrames.encode_hello(_self_name, false)
 	for peer in _pending():
-		var relay = _relays.get(peer.name)
-		if relay != null:
-			_send(hello, relay.ip, relay.port)
+		if _relays.has(peer.name):
+			# Not bound yet (null): the relay would drop the hello anyway.
+			var relay = _relays[peer.name]
+			if relay != null:
+				_send(hello, relay.ip, relay.port)
 		elif _direct:
 			_send(hello, peer.ip, peer.port)
 

@@ -3,14 +3,19 @@
 # datagram from the game's socket, then punch the peers Orion names. The client reports
 # success over the WebSocket when `punched` fires, and drops the session when the mediation
 # ends; from then on the socket is left alone.
-# With Orion's opt-in relay (docs/protocol.md, "Relay fallback (opt-in)") the session also says
-# when to ask for it (`relay_wanted`, by the relay mode), binds every relay endpoint Orion
-# allocates for one of our peers, asked for or not, and then punches that peer through it.
+# With Orion's opt-in relay (docs/protocol.md, "Relay fallback (opt-in)" and its client convention)
+# the session also says when to ask for it (`relay_wanted`, by the relay mode), and follows every
+# allocation Orion sends for one of our peers, asked for or not: that pair is relayed from then on
+# (no more direct hellos, only its relay endpoint counts, its endpoint is the relay's), the session
+# binds the relay endpoint and then punches the peer through it. A bind still unanswered when the
+# mediation succeeds goes on after hand_over(), bounded, so that the relay learns our endpoint.
 extends Reference
 
 const FrameCodec = preload("frame_codec.gd")
 const HolePuncher = preload("hole_puncher.gd")
+const PunchFrames = preload("punch_frames.gd")
 const RelayBinder = preload("relay_binder.gd")
+const RelayFrames = preload("relay_frames.gd")
 const UdpBinding = preload("udp_binding.gd")
 
 # Punch first; ask for the peers still silent after relay_after_ms.
@@ -27,6 +32,8 @@ signal punch_failed(unreachable)
 signal game_packet(packet, ip, port)
 # Orion should be asked to relay these peers (the client sends ptpMediation_relay_request).
 signal relay_wanted(peer_names)
+# Orion relays the pair with `peer_name` from now on: its endpoint is the relay's ip:port.
+signal relay_allocated(peer_name, ip, port)
 # The relay endpoint accepted our bind: `peer_name` is reached through ip:port from now on.
 signal peer_relayed(peer_name, ip, port)
 
@@ -40,14 +47,18 @@ var _puncher: HolePuncher
 var _binder: RelayBinder
 var _punching := false
 var _peer_names := []
+var _reached := []  # what `punched` reported, before allocations are applied
+var _allocations := {}  # peer name -> {ip, port} of its relay endpoint
 var _relay_at_ms := -1  # when the fallback asks; -1: not (any more)
+var _handed_over := false
 
 
 # Answering hellos starts at once: a peer may punch before our own peer list arrives.
-# `relay_mode` is one of RELAY_MODES.
+# `relay_mode` is one of RELAY_MODES; tests shorten `relay_bind_gap_ms`.
 func _init(
 		udp: PacketPeerUDP, udp_host: String, token: String, self_name: String,
-		punch_timeout_ms: int, relay_mode: String = RELAY_FALLBACK, relay_after_ms: int = 2000) -> void:
+		punch_timeout_ms: int, relay_mode: String = RELAY_FALLBACK, relay_after_ms: int = 2000,
+		relay_bind_gap_ms: int = RelayBinder.BIND_GAP_MS) -> void:
 	_udp = udp
 	_udp_host = udp_host
 	_token = token
@@ -60,7 +71,7 @@ func _init(
 	_puncher.connect("punched", self, "_on_punched")
 	_puncher.connect("punch_failed", self, "_on_punch_failed")
 	_puncher.connect("game_packet", self, "_on_game_packet")
-	_binder = RelayBinder.new(udp, token)
+	_binder = RelayBinder.new(udp, token, relay_bind_gap_ms)
 	_puncher.connect("relay_bound", _binder, "on_bound")
 	_binder.connect("bound", self, "_on_relay_bound")
 
@@ -90,9 +101,11 @@ func start_punching(raw_peers, now_ms: int) -> void:
 		_relay_at_ms = now_ms + _relay_after_ms
 
 
-# ptpMediation_relay_allocated: bind each entry that names one of our peers, asked for or not.
+# ptpMediation_relay_allocated: each entry that names one of our peers, asked for or not, relays
+# that pair from now on, even if the peer was reached directly (it got the same message and
+# switches too). Until the bind is answered the peer gets no hellos and nothing from it counts.
 func on_relay_allocated(relays, now_ms: int) -> void:
-	if typeof(relays) != TYPE_ARRAY:
+	if typeof(relays) != TYPE_ARRAY or _handed_over:
 		return
 	for entry in relays:
 		if typeof(entry) != TYPE_DICTIONARY:
@@ -100,8 +113,30 @@ func on_relay_allocated(relays, now_ms: int) -> void:
 		var peer_name := str(entry.get("peerName", ""))
 		var ip := str(entry.get("ip", ""))
 		var port := int(entry.get("port", 0))
-		if _peer_names.has(peer_name) and not ip.empty() and port >= 1 and port <= 65535:
-			_binder.bind(peer_name, ip, port, now_ms)
+		if not _peer_names.has(peer_name) or ip.empty() or port < 1 or port > 65535:
+			continue
+		var current = _allocations.get(peer_name)
+		if current != null and current.ip == ip and current.port == port:
+			continue
+		_allocations[peer_name] = {"ip": ip, "port": port}
+		_puncher.await_relay(peer_name)
+		_binder.bind(peer_name, ip, port, now_ms)
+		emit_signal("relay_allocated", peer_name, ip, port)
+
+
+# The peers as reached, [{name, ip, port, relayed}], once every one answered (before: []).
+# A peer with an allocation has its relay endpoint, even before that is bound.
+func get_peers() -> Array:
+	var peers := []
+	for reached in _reached:
+		var peer: Dictionary = reached.duplicate()
+		var relay = _allocations.get(peer.name)
+		if relay != null:
+			peer.ip = relay.ip
+			peer.port = relay.port
+			peer.relayed = true
+		peers.append(peer)
+	return peers
 
 
 func poll(now_ms: int) -> void:
@@ -114,14 +149,39 @@ func poll(now_ms: int) -> void:
 	_binder.poll(now_ms)
 
 
+# The mediation failed or was dropped: everything stops.
 func stop() -> void:
-	_relay_at_ms = -1
-	_puncher.stop()
+	hand_over()
 	_binder.stop()
 
 
+# The mediation succeeded: the socket is the game's, so the session stops reading it and
+# punching. A bind still unanswered goes on (poll() sends it) until bound or given up, since the
+# relay forwards nothing to us before it has our endpoint.
+func hand_over() -> void:
+	_handed_over = true
+	_relay_at_ms = -1
+	_puncher.stop()
+
+
+# True while a relay endpoint is still being bound.
+func is_binding() -> bool:
+	return _binder.is_binding()
+
+
+# After the handover the game reads the socket and passes each datagram here: true for the
+# handshake's own (late hellos, relay answers), which the game skips. A relay answer among them
+# ends that endpoint's binding.
+func consume_packet(packet: PoolByteArray, ip: String, port: int) -> bool:
+	if RelayFrames.is_bound(packet):
+		_binder.on_bound(ip, port)
+		return true
+	return PunchFrames.is_punch_packet(packet)
+
+
 func _on_punched(peers: Array) -> void:
-	emit_signal("punched", peers)
+	_reached = peers
+	emit_signal("punched", get_peers())
 
 
 # Orion aborts the mediation once its own connect timeout passes; nothing to tell it here.

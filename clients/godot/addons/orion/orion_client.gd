@@ -8,6 +8,7 @@ extends Node
 
 const HttpApi = preload("http_api.gd")
 const MediationSession = preload("mediation_session.gd")
+const PunchFrames = preload("punch_frames.gd")
 const ServerUrl = preload("server_url.gd")
 const UdpBinding = preload("udp_binding.gd")
 const WebSocketLink = preload("websocket_link.gd")
@@ -33,7 +34,11 @@ signal mediation_started(server_udp_port)
 signal peers_received(peers)
 # The client asked Orion to relay these peers (see `relay`).
 signal relay_requested(peer_names)
-# The relay accepted our bind: from now on `peer_name` is reached at the relay endpoint ip:port.
+# Orion relays the pair with `peer_name` from now on (whoever asked): its traffic goes to the relay
+# endpoint ip:port, which get_peers() reports at once. `peer_relayed` follows once bound.
+signal relay_allocated(peer_name, ip, port)
+# The relay accepted our bind: hellos for `peer_name` go to the relay endpoint ip:port now. It may
+# come after mediation_succeeded, when the bind outlived the mediation (see consume_packet()).
 signal peer_relayed(peer_name, ip, port)
 # Every peer answered the hello handshake; the client has told Orion so.
 # [{name, ip, port, relayed}]: `relayed` peers are reached at their relay endpoint.
@@ -67,6 +72,8 @@ var _url := ""
 var _lobby_id := ""
 var _member_name := ""
 var _mediation: MediationSession = null
+# A succeeded mediation whose relay bind was still unanswered: it goes on binding, bounded.
+var _late_binds: MediationSession = null
 var _peers := []
 var _udp_handed_over := false
 
@@ -170,8 +177,18 @@ func get_local_udp_port() -> int:
 	return _udp_port
 
 
-# The peers as punched: [{name, ip, port, relayed}], the addresses they answered from (for a
-# relayed peer: its relay endpoint).
+# After mediation_succeeded, pass every datagram the game reads from get_udp_peer() here: true
+# means it belongs to the handshake (a late hello, the relay's answer to a bind), so skip it. The
+# relay's answer also ends a bind that went on after the handover; without this, that bind
+# simply stops after its 40 tries.
+func consume_packet(packet: PoolByteArray, ip: String, port: int) -> bool:
+	if _late_binds != null:
+		return _late_binds.consume_packet(packet, ip, port)
+	return PunchFrames.is_punch_packet(packet)
+
+
+# The peers as punched: [{name, ip, port, relayed}], the addresses they answered from, or for a
+# relayed peer its relay endpoint (from the moment Orion allocates it, even before it is bound).
 func get_peers() -> Array:
 	return _peers.duplicate(true)
 
@@ -198,6 +215,12 @@ func is_registered() -> bool:
 
 
 func _process(_delta: float) -> void:
+	# After a success the relay still needs our endpoint, whether or not we are still connected.
+	var late := _late_binds
+	if late != null:
+		late.poll(OS.get_ticks_msec())
+		if not late.is_binding() and late == _late_binds:
+			_late_binds = null
 	# Locals keep the link and the mediation alive while a signal they emit drops them.
 	var link := _ws
 	if link == null:
@@ -240,7 +263,7 @@ func _on_frame(method: String, payload: Dictionary) -> void:
 			_end_mediation()
 			emit_signal("mediation_aborted", str(payload.get("abortReason", "")))
 		"ptpMediation_success":
-			_end_mediation()
+			_hand_over_mediation()
 			_udp_handed_over = true
 			emit_signal("mediation_succeeded", get_peers())
 
@@ -257,11 +280,17 @@ func _on_mediation_send(port: int) -> void:
 	if port < 1 or port > 65535 or _udp == null:
 		return
 	if _mediation == null:
+		# A new match: the last one's relay binds (its session reads nothing any more) end.
+		_stop_late_binds()
 		_peers = []
 		_udp_handed_over = false
 		_mediation = MediationSession.new(
 				_udp, _udp_host, _token, _member_name, punch_timeout_ms, _relay_mode(), relay_after_ms)
-		for name in ["peers_received", "punch_failed", "game_packet", "relay_wanted", "peer_relayed"]:
+		var names := [
+			"peers_received", "punch_failed", "game_packet",
+			"relay_wanted", "relay_allocated", "peer_relayed",
+		]
+		for name in names:
 			_mediation.connect(name, self, "_on_mediation_" + name)
 		_mediation.connect("punched", self, "_on_punched")
 		emit_signal("mediation_started", port)
@@ -272,6 +301,25 @@ func _end_mediation() -> void:
 	if _mediation != null:
 		_mediation.stop()
 		_mediation = null
+
+
+# The mediation succeeded: everything stops but a relay bind still unanswered (the peer may have
+# completed first), which the relay needs before it forwards anything to us.
+func _hand_over_mediation() -> void:
+	var mediation := _mediation
+	_mediation = null
+	if mediation == null:
+		return
+	mediation.hand_over()
+	if mediation.is_binding():
+		_stop_late_binds()
+		_late_binds = mediation
+
+
+func _stop_late_binds() -> void:
+	if _late_binds != null:
+		_late_binds.stop()
+		_late_binds = null
 
 
 # Protocol step 9: every peer answered, so tell Orion.
@@ -296,12 +344,14 @@ func _on_mediation_relay_wanted(peer_names: Array) -> void:
 
 
 # A peer reached directly before switches too: the other side uses the relay from now on.
+func _on_mediation_relay_allocated(peer_name: String, ip: String, port: int) -> void:
+	if _mediation != null and not _peers.empty():
+		_peers = _mediation.get_peers()
+	emit_signal("relay_allocated", peer_name, ip, port)
+
+
+# May come after mediation_succeeded, from a bind that went on after the handover.
 func _on_mediation_peer_relayed(peer_name: String, ip: String, port: int) -> void:
-	for peer in _peers:
-		if peer.name == peer_name:
-			peer.ip = ip
-			peer.port = port
-			peer.relayed = true
 	emit_signal("peer_relayed", peer_name, ip, port)
 
 
