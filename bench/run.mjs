@@ -14,7 +14,8 @@ import { SCENARIOS } from './scenarios.mjs';
  * Prints the table and writes bench/results/latest.json and latest.md.
  * BENCH_BEFORE=<path to another checkout's dist/main.js> also runs that build, in the same run,
  * and prints a before/after table (for changes on a hot path).
- * BENCH_QUICK=1 runs smaller counts (under a minute); BENCH_ONLY=flows,udp picks scenarios;
+ * BENCH_QUICK=1 runs smaller counts; BENCH_ONLY=flows,udp picks scenarios (flows, idle,
+ * chat, udp, relay);
  * BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=bench/results/profiles" passes node options
  * to both servers.
  */
@@ -82,13 +83,14 @@ say(`Wrote bench/results/latest.json and latest.md.`);
 process.exitCode = Object.values(runs).some((r) => r.baseline?.error || r.orion?.error) ? 1 : 0;
 
 /** One scenario on one server: a fresh server, the generator, samples at every mark. */
-function measureOn(scenario, server) {
+async function measureOn(scenario, server) {
+  const scenarioFlags = scenario.serverFlags ? await scenario.serverFlags() : [];
   return measure({
     root: ROOT,
     scenario,
     params: scenario.params(QUICK),
     entry: server.entry,
-    flags: [...TIMER_FLAGS, ...server.flags],
+    flags: [...TIMER_FLAGS, ...server.flags, ...scenarioFlags],
     nodeArgs: SERVER_ARGS,
     serverCore,
     loadCore,

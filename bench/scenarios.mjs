@@ -1,9 +1,13 @@
+import { freeUdpPortRange } from './lib/port-range.mjs';
+
 /**
- * The four scenarios: generator parameters (full run, or BENCH_QUICK=1), how the
+ * The five scenarios: generator parameters (full run, or BENCH_QUICK=1), how the
  * figures are computed from the generator's result and the server samples, and which
  * rows the table shows. Every server sample is { t, ticks, rssKb } taken at a mark.
+ * A scenario may add `serverFlags()`, resolving to flags both servers get on top.
  */
 const FLOW_LEVELS = [16, 64];
+const RELAY_PAIRS = 64;
 
 const cpuMs = (s, begin, end, ticksPerSecond) =>
   ((s[end].ticks - s[begin].ticks) * 1000) / ticksPerSecond;
@@ -164,6 +168,50 @@ export const SCENARIOS = [
       { label: 'server CPU µs / datagram', key: 'cpuUsPerDatagram', digits: 2 },
       { label: 'datagrams / s handled (wall)', key: 'perSecond', digits: 0 },
       { label: 'dropped by the kernel %', key: 'droppedPct', digits: 1, noRatio: true },
+      ...busyRows(),
+    ],
+  },
+  {
+    id: 'relay',
+    params: (quick) => ({
+      pairs: RELAY_PAIRS,
+      setupInFlight: 16,
+      rate: 60,
+      durationMs: quick ? 5_000 : 20_000,
+      warmupMs: quick ? 1_000 : 2_000,
+      drainMs: 1_000,
+      deadlineMs: 120_000,
+    }),
+    // Two ports per pair, and some spare for ports another program takes meanwhile.
+    serverFlags: async () => [
+      '--relayPorts',
+      await freeUdpPortRange(2 * RELAY_PAIRS + 32),
+      '--relayHost',
+      '127.0.0.1',
+    ],
+    figures(result, s, hz) {
+      const ms = cpuMs(s, 'relay:begin', 'relay:end', hz);
+      return {
+        cpuUsPerDatagram: (ms * 1000) / result.received,
+        p50Ms: result.p50Ms,
+        p99Ms: result.p99Ms,
+        perSecond: (result.received * 1000) / result.windowMs,
+        lost: result.lost,
+        ...busy(s, 'relay:begin', 'relay:end', hz),
+      };
+    },
+    rows: [
+      {
+        scenario: `5. relay, ${RELAY_PAIRS} pairs x 60/s each way`,
+        label: 'server CPU µs / relayed datagram',
+        key: 'cpuUsPerDatagram',
+        digits: 2,
+        target: { kind: 'ratio', max: 1.5 },
+      },
+      { label: 'latency p50 ms', key: 'p50Ms', digits: 3 },
+      { label: 'latency p99 ms', key: 'p99Ms', digits: 3, target: { kind: 'orionMax', max: 1 } },
+      { label: 'datagrams relayed / s (wall)', key: 'perSecond', digits: 0, noRatio: true },
+      { label: 'datagrams lost', key: 'lost', digits: 0, noRatio: true },
       ...busyRows(),
     ],
   },

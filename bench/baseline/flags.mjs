@@ -6,7 +6,11 @@ const DEFAULTS = {
   ptpmServerConnectTimeoutMs: 300_000,
   ptpmConnectRequestIntervalMs: 10_000,
   ptpmConnectTimeoutMs: 300_000,
+  // The relay (off unless `--relayPorts first-last` is given, then `--relayHost` names it).
+  relayPorts: undefined,
+  relayHost: undefined,
 };
+const TEXT = new Set(['host', 'relayPorts', 'relayHost']);
 
 export function parseFlags(argv) {
   const config = { ...DEFAULTS };
@@ -18,8 +22,8 @@ export function parseFlags(argv) {
     const raw = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (!(name in DEFAULTS)) throw new Error(`unknown option '--${name}'`);
     if (raw === undefined) throw new Error(`option '--${name}' needs a value`);
-    if (name === 'host') {
-      config.host = raw;
+    if (TEXT.has(name)) {
+      config[name] = raw;
       continue;
     }
     const value = Number(raw);
@@ -28,6 +32,17 @@ export function parseFlags(argv) {
       throw new Error(`option '--${name} <value>' argument '${raw}' is invalid.`);
     }
     config[name] = value;
+  }
+  if (config.relayPorts !== undefined) {
+    const match = /^(\d+)-(\d+)$/.exec(config.relayPorts);
+    if (!match || Number(match[1]) > Number(match[2]) || Number(match[2]) > 65_535) {
+      throw new Error(
+        `option '--relayPorts <first-last>' argument '${config.relayPorts}' is invalid.`,
+      );
+    }
+    if (config.relayHost === undefined)
+      throw new Error('relayHost is required when relayPorts is set');
+    config.relayPorts = { first: Number(match[1]), last: Number(match[2]) };
   }
   return config;
 }

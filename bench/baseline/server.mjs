@@ -5,11 +5,13 @@ import { WebSocketServer } from 'ws';
 import { decodeFrame } from '@orion/protocol';
 import { parseFlags } from './flags.mjs';
 import { httpHandler } from './http.mjs';
+import { BaselineRelay } from './relay.mjs';
 import { State } from './state.mjs';
 
 /**
  * The baseline: Orion's protocol (happy path, minimal validation) on plain node:http,
- * ws and node:dgram. Same flags as Orion, e.g.
+ * ws and node:dgram, the relay included (`--relayPorts`, `--relayHost`). Same flags as
+ * Orion, e.g.
  * `node bench/baseline/server.mjs --httpPort 0 --udpPort 0 --host 127.0.0.1`.
  */
 let config;
@@ -25,7 +27,8 @@ await new Promise((resolve, reject) => {
   udp.once('error', reject);
   udp.bind(config.udpPort, config.host, resolve);
 });
-const state = new State(config, udp.address().port);
+const relay = config.relayPorts && new BaselineRelay(config.relayPorts, config.host);
+const state = new State(config, udp.address().port, relay);
 
 udp.on('message', (datagram, remote) => {
   if (datagram.length > 1024) return;
@@ -49,6 +52,8 @@ function onConnection(ws) {
     if (!frame || frame.payload.token !== client.token) return;
     if (frame.method === 'lobby_messaging_send') state.chat(client, frame.payload);
     else if (frame.method === 'ptpMediation_peersConnection_success') state.peersConnected(client);
+    else if (frame.method === 'ptpMediation_relay_request')
+      void state.relayRequest(client, frame.payload);
   });
   ws.on('close', () => state.disconnect(client));
   ws.on('error', () => ws.terminate());
@@ -66,6 +71,7 @@ process.stdout.write(
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     udp.close();
+    relay?.closeAll();
     for (const ws of wss.clients) ws.terminate();
     http.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 1000).unref();

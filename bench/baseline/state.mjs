@@ -2,6 +2,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { encodeFrame } from '@orion/protocol';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const RELAY_FULL = 'The relay has no free ports.';
 
 /** A request the baseline refuses: HTTP status and one error sentence. */
 export class Refusal extends Error {
@@ -16,9 +17,11 @@ export class Refusal extends Error {
  * clients by token, lobbies by id, and one mediation per lobby.
  */
 export class State {
-  constructor(config, udpPort) {
+  /** `relay`: a BaselineRelay when `--relayPorts` is given, else undefined. */
+  constructor(config, udpPort, relay) {
     this.config = config;
     this.udpPort = udpPort;
+    this.relay = relay;
     this.clientsByToken = new Map();
     this.lobbies = new Map();
   }
@@ -154,10 +157,39 @@ export class State {
     this.close(lobby);
   }
 
+  /**
+   * `ptpMediation_relay_request`: the pairs mediation made (the host with a member) between
+   * the sender and the named peers are relayed, and both sides of each told their port.
+   */
+  async relayRequest(client, payload) {
+    const lobby = client.lobby;
+    if (!this.relay || lobby?.mediation?.phase !== 'connecting') return;
+    if (!Array.isArray(payload.peerNames)) return;
+    const [host, ...others] = lobby.members;
+    const self = lobby.members.find((m) => m.client === client);
+    const named = (m) => payload.peerNames.includes(m.name);
+    const peers = self === host ? others.filter(named) : named(host) ? [host] : [];
+    const forSelf = [];
+    for (const peer of peers) {
+      const key = `${lobby.id}:${[self.client.id, peer.client.id].sort().join(':')}`;
+      const session = await this.relay.sessionFor(key, lobby.id, self, peer);
+      if (!session) return this.abort(lobby, RELAY_FULL);
+      const portOf = (member) => session.sides.find((side) => side.member === member).port;
+      const ip = this.config.relayHost;
+      forSelf.push({ peerName: peer.name, ip, port: portOf(self) });
+      const relays = [{ peerName: self.name, ip, port: portOf(peer) }];
+      send(peer.client, encodeFrame('ptpMediation_relay_allocated', { relays }));
+    }
+    if (forSelf.length > 0) {
+      send(client, encodeFrame('ptpMediation_relay_allocated', { relays: forSelf }));
+    }
+  }
+
   abort(lobby, abortReason) {
     if (!lobby.mediation) return;
     clearTimers(lobby.mediation);
     lobby.mediation = undefined;
+    this.relay?.endLobby(lobby.id);
     broadcast(lobby.members, encodeFrame('ptpMediation_aborted', { abortReason }));
   }
 
