@@ -1,6 +1,7 @@
-import { createSocket, type Socket } from 'node:dgram';
-import { EventEmitter } from 'node:events';
-import { BlockList, isIPv6 } from 'node:net';
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { normalizeSourceAddress } from '@orion/protocol';
+import { isPunchDatagram } from '@orion/sdk';
 
 export interface Datagram {
   data: Buffer;
@@ -13,101 +14,65 @@ export interface Endpoint {
   port: number;
 }
 
+/** Datagrams are repeated at this pace until one arrives, as a client repeats a bind. */
+const RESEND_EVERY_MS = 250;
+
 /**
- * A UDP socket that keeps what arrives until a wait takes it, so that an answer is never
- * missed for having come before the wait began. The relay check needs one per side: a
- * fresh socket, of the relay address's family, that only the relay knows of.
+ * Sends `data` from `from` to `to`, at once and then every `everyMs`, until `receiver` gets a
+ * datagram that is not a late hello or bind answer (the SDK's own traffic); undefined if
+ * none came within `waitMs`.
  */
-export class UdpInbox {
-  private readonly unread: Datagram[] = [];
-  private readonly arrivals = new EventEmitter();
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('message', (data, remote) => {
-      this.unread.push({ data, address: remote.address, port: remote.port });
-      this.arrivals.emit('datagram');
-    });
-    socket.on('error', () => undefined); // A send that fails is a datagram lost: waits say so.
-  }
-
-  /** A socket on any free port that can reach `ip`. */
-  static async open(ip: string): Promise<UdpInbox> {
-    return new UdpInbox(await bindUdp(ip));
-  }
-
-  /** Sends without throwing: UDP is lossy, and every send here is repeated until answered. */
-  send(data: Buffer, to: Endpoint): void {
+export function passDatagram(options: {
+  from: Socket;
+  to: Endpoint;
+  receiver: Socket;
+  data: Buffer;
+  waitMs: number;
+  everyMs?: number;
+}): Promise<Datagram | undefined> {
+  const { from, to, receiver, data, waitMs } = options;
+  const send = () => {
     try {
-      this.socket.send(data, to.port, to.ip, () => undefined);
+      from.send(data, to.port, sendAddressFor(from, to.ip), () => undefined);
     } catch {
-      // Closed underneath us; the wait that needed it ends empty.
+      // Closed underneath us: the wait ends empty and says so.
     }
-  }
-
-  /**
-   * The first unread datagram `accept` takes, now or within `timeoutMs`; undefined if
-   * none came. `resend`, if given, runs at once and then every `everyMs` until the end,
-   * as a client repeats a datagram until it is answered.
-   */
-  waitFor(
-    accept: (datagram: Datagram) => boolean,
-    timeoutMs: number,
-    resend?: { everyMs: number; send: () => void },
-  ): Promise<Datagram | undefined> {
-    return new Promise((resolve) => {
-      let settled = false;
-      const check = (): void => {
-        const index = this.unread.findIndex(accept);
-        if (index !== -1) finish(this.unread.splice(index, 1)[0]);
-      };
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
-      const repeat = resend ? setInterval(resend.send, resend.everyMs) : undefined;
-      const finish = (datagram: Datagram | undefined) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        clearInterval(repeat);
-        this.arrivals.off('datagram', check);
-        resolve(datagram);
-      };
-      this.arrivals.on('datagram', check);
-      check();
-      if (!settled) resend?.send();
-    });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      try {
-        this.socket.close(() => resolve());
-      } catch {
-        resolve(); // Already closed.
-      }
-    });
-  }
-}
-
-/** A UDP socket on any port, of the family that can reach `host`. */
-export async function bindUdp(host: string): Promise<Socket> {
-  const ipv6 = isIPv6(host);
-  const socket = createSocket(ipv6 ? 'udp6' : 'udp4');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(0, ipv6 ? '::' : '0.0.0.0', () => {
-      socket.off('error', reject);
-      resolve();
-    });
+  };
+  return new Promise((resolve) => {
+    const finish = (datagram: Datagram | undefined) => {
+      clearTimeout(timer);
+      clearInterval(repeat);
+      receiver.off('message', onMessage);
+      resolve(datagram);
+    };
+    const onMessage = (received: Buffer, remote: RemoteInfo) => {
+      if (isPunchDatagram(received)) return;
+      finish({ data: received, address: remote.address, port: remote.port });
+    };
+    receiver.on('message', onMessage);
+    const timer = setTimeout(() => finish(undefined), waitMs);
+    const repeat = setInterval(send, options.everyMs ?? RESEND_EVERY_MS);
+    send();
   });
-  return socket;
 }
 
-/** Did `datagram` come from `endpoint`? IPv6 addresses compare by value, not by spelling. */
+/** Did `datagram` come from `endpoint`? Addresses compare by value, not by spelling. */
 export function cameFrom(datagram: Datagram, endpoint: Endpoint): boolean {
-  if (datagram.port !== endpoint.port) return false;
-  if (isIPv6(datagram.address) && isIPv6(endpoint.ip)) {
+  return sameEndpoint({ ip: datagram.address, port: datagram.port }, endpoint);
+}
+
+export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  if (a.port !== b.port) return false;
+  const [ipA, ipB] = [normalizeSourceAddress(a.ip), normalizeSourceAddress(b.ip)];
+  if (isIPv6(ipA) && isIPv6(ipB)) {
     const list = new BlockList();
-    list.addAddress(endpoint.ip, 'ipv6');
-    return list.check(datagram.address, 'ipv6');
+    list.addAddress(ipB, 'ipv6');
+    return list.check(ipA, 'ipv6');
   }
-  return datagram.address === endpoint.ip;
+  return ipA === ipB;
+}
+
+/** An IPv6 socket reaches an IPv4 relay through the mapped form, as the SDK does. */
+function sendAddressFor(socket: Socket, ip: string): string {
+  return isIPv4(ip) && socket.address().family === 'IPv6' ? `::ffff:${ip}` : ip;
 }
