@@ -10,25 +10,32 @@ import { SCENARIOS } from './scenarios.mjs';
 
 /**
  * `npm run bench` (after `npm run build`): for each scenario, the baseline and then
- * Orion, each a fresh server pinned to core 0 with the load generator pinned to core 1.
+ * Orion, each a fresh server pinned to core 0 with the load generator pinned to core 1
+ * (the HTTP scenario runs the framework floor, bench/floor/, in between).
  * Prints the table and writes bench/results/latest.json and latest.md.
  * BENCH_BEFORE=<path to another checkout's dist/main.js> also runs that build, in the same run,
  * and prints a before/after table (for changes on a hot path).
  * BENCH_QUICK=1 runs smaller counts; BENCH_ONLY=flows,udp picks scenarios (flows, idle,
- * chat, udp, relay);
+ * chat, udp, relay, http); BENCH_STRICT=1 exits 1 when a target is missed (or could not be
+ * checked), naming the rows;
  * BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=bench/results/profiles" passes node options
- * to both servers.
+ * to every server.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const SERVER_ARGS = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+const STRICT = process.env.BENCH_STRICT === '1';
 const BEFORE = process.env.BENCH_BEFORE;
 const SERVERS = [
   { id: 'baseline', entry: 'bench/baseline/server.mjs', flags: [] },
   ...(BEFORE ? [{ id: 'before', entry: BEFORE, flags: ORION_LOAD_FLAGS }] : []),
   { id: 'orion', entry: 'dist/main.js', flags: ORION_LOAD_FLAGS },
 ];
+/** Nest + Express and no more: runs after the baseline in scenarios with `floor: true`. */
+const FLOOR = { id: 'floor', entry: 'bench/floor/server.mjs', flags: [] };
+const serversFor = (scenario) =>
+  scenario.floor ? [SERVERS[0], FLOOR, ...SERVERS.slice(1)] : SERVERS;
 const BEFORE_VS_AFTER = {
   left: 'before',
   right: 'orion',
@@ -44,7 +51,7 @@ const started = Date.now();
 const runs = {};
 for (const scenario of scenarios) {
   runs[scenario.id] = {};
-  for (const server of SERVERS) {
+  for (const server of serversFor(scenario)) {
     say(`  ${scenario.id} on ${server.id} ...`);
     const run = await measureOn(scenario, server).catch((error) => ({ error: error.message }));
     if (run.error) warn(`  ${scenario.id} on ${server.id} failed: ${run.error}`);
@@ -66,6 +73,7 @@ say(`Ran in ${Math.round((Date.now() - started) / 1000)} s.`);
 const report = {
   date: new Date().toISOString(),
   quick: QUICK,
+  strict: STRICT,
   machine: { ...machine, clockTicksPerSecond: hz, serverCore, loadCore },
   timerFlags: TIMER_FLAGS,
   orionLoadFlags: ORION_LOAD_FLAGS,
@@ -80,7 +88,17 @@ writeFileSync(
   `Run ${report.date}${QUICK ? ' (quick)' : ''} on ${machineLine(machine)}.\n\n${markdownTable(rows)}\n`,
 );
 say(`Wrote bench/results/latest.json and latest.md.`);
-process.exitCode = Object.values(runs).some((r) => r.baseline?.error || r.orion?.error) ? 1 : 0;
+const failed = Object.values(runs).some((r) => Object.values(r).some((run) => run.error));
+// Unmet, or not measured (a server failed): either way the change was not shown to be fine.
+const missed = rows.filter((row) => row.target && row.met !== true);
+if (STRICT && missed.length > 0) {
+  warn(`BENCH_STRICT: ${missed.length} target(s) missed:`);
+  for (const row of missed) {
+    const outcome = row.met === false ? 'MISSED' : 'not measured';
+    warn(`  ${row.title}: ${row.figure} (${row.target}): ${outcome}`);
+  }
+}
+process.exitCode = failed || (STRICT && missed.length > 0) ? 1 : 0;
 
 /** One scenario on one server: a fresh server, the generator, samples at every mark. */
 async function measureOn(scenario, server) {

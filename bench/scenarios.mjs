@@ -1,13 +1,22 @@
 import { freeUdpPortRange } from './lib/port-range.mjs';
 
 /**
- * The five scenarios: generator parameters (full run, or BENCH_QUICK=1), how the
+ * The six scenarios: generator parameters (full run, or BENCH_QUICK=1), how the
  * figures are computed from the generator's result and the server samples, and which
  * rows the table shows. Every server sample is { t, ticks, rssKb } taken at a mark.
- * A scenario may add `serverFlags()`, resolving to flags both servers get on top.
+ * A scenario may add `serverFlags()`, resolving to flags every server gets on top, and
+ * `floor: true` to run on the framework floor (bench/floor/) too.
  */
 const FLOW_LEVELS = [16, 64];
 const RELAY_PAIRS = 64;
+const HTTP_IN_FLIGHT = 16;
+const HTTP_PUBLIC_LOBBIES = 16;
+/** The HTTP scenario's routes: `id` names the generator's marks, `key` the figures. */
+const HTTP_ROUTES = [
+  { id: 'list', key: 'List', title: 'GET /lobbies' },
+  { id: 'create', key: 'Create', title: 'POST /lobbies' },
+  { id: 'join', key: 'Join', title: 'POST /lobbies/:id/join' },
+];
 
 const cpuMs = (s, begin, end, ticksPerSecond) =>
   ((s[end].ticks - s[begin].ticks) * 1000) / ticksPerSecond;
@@ -214,5 +223,43 @@ export const SCENARIOS = [
       { label: 'datagrams lost', key: 'lost', digits: 0, noRatio: true },
       ...busyRows(),
     ],
+  },
+  {
+    id: 'http',
+    floor: true,
+    params: (quick) => ({
+      inFlight: HTTP_IN_FLIGHT,
+      publicLobbies: HTTP_PUBLIC_LOBBIES,
+      // GETs need no client each, so they can be many: the baseline's few ticks add up.
+      listRequests: quick ? 4_000 : 20_000,
+      postRequests: quick ? 2_000 : 4_000,
+      warmupRequests: 300,
+      batch: 200,
+      settleMs: 500,
+      tailMs: 100,
+      deadlineMs: 300_000,
+    }),
+    figures(result, s, hz) {
+      const figures = {};
+      for (const { id, key } of HTTP_ROUTES) {
+        const { requests, wallMs } = result.routes[id];
+        const ms = cpuMs(s, `${id}:begin`, `${id}:end`, hz);
+        figures[`cpuUsPerRequest${key}`] = (ms * 1000) / requests;
+        figures[`perSecond${key}`] = (requests * 1000) / wallMs;
+        Object.assign(figures, busy(s, `${id}:begin`, `${id}:end`, hz, key));
+      }
+      return figures;
+    },
+    rows: HTTP_ROUTES.flatMap(({ key, title }) => [
+      {
+        scenario: `6. HTTP, ${title}`,
+        label: 'server CPU µs / request',
+        key: `cpuUsPerRequest${key}`,
+        digits: 1,
+        target: { kind: 'floorRatio', max: 1.3 },
+      },
+      { label: 'requests / s (wall)', key: `perSecond${key}`, digits: 0 },
+      ...busyRows(key),
+    ]),
   },
 ];

@@ -1,5 +1,6 @@
 import { runChat } from './chat.mjs';
 import { runFlows } from './flows.mjs';
+import { runHttp } from './http.mjs';
 import { runIdle } from './idle.mjs';
 import { runRelay } from './relay.mjs';
 import { runUdp } from './udp.mjs';
@@ -10,7 +11,14 @@ import { runUdp } from './udp.mjs';
  * orchestrator over IPC: `{type:'mark', name}` (answered by `{type:'ack', name}` once
  * the server's CPU and memory were sampled), then `{type:'result'}` or `{type:'error'}`.
  */
-const SCENARIOS = { flows: runFlows, idle: runIdle, chat: runChat, udp: runUdp, relay: runRelay };
+const SCENARIOS = {
+  flows: runFlows,
+  idle: runIdle,
+  chat: runChat,
+  udp: runUdp,
+  relay: runRelay,
+  http: runHttp,
+};
 
 const config = JSON.parse(process.argv[2] ?? '{}');
 const run = SCENARIOS[config.scenario];

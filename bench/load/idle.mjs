@@ -21,7 +21,8 @@ export async function runIdle({ target, params, mark }) {
   return { clients: clients.length, connectMs };
 }
 
-async function connectMany(target, count, batch) {
+/** Registers `count` clients, `batch` at a time. */
+export async function connectMany(target, count, batch) {
   const clients = [];
   for (let i = 0; i < count; i += batch) {
     const n = Math.min(batch, count - i);
@@ -32,7 +33,7 @@ async function connectMany(target, count, batch) {
   return clients;
 }
 
-async function closeAll(clients, batch) {
+export async function closeAll(clients, batch) {
   for (let i = 0; i < clients.length; i += batch) {
     await Promise.all(clients.slice(i, i + batch).map((client) => client.close()));
   }
