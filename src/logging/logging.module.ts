@@ -6,21 +6,15 @@ import {
   type MiddlewareConsumer,
   type NestModule,
 } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import { pinoHttp, type HttpLogger, type Options } from 'pino-http';
+import { pino, type Logger } from 'pino';
 import type { OrionConfig } from '../config/orion-config.js';
 import { PinoNestLogger } from './pino-nest-logger.js';
 import { prettyLines } from './pretty-lines.js';
 import { redactTokens } from './redact-tokens.js';
+import { requestLogMiddleware } from './request-log.middleware.js';
 
-const HTTP_LOGGER = Symbol('HTTP_LOGGER');
-
-type RoutedRequest = IncomingMessage & {
-  route?: { path?: string };
-  baseUrl?: string;
-  originalUrl?: string;
-};
+const PINO_LOGGER = Symbol('PINO_LOGGER');
 
 /**
  * Structured logs with pino: one line per HTTP request (method, route, status, time; never
@@ -29,7 +23,7 @@ type RoutedRequest = IncomingMessage & {
 @Global()
 @Module({})
 export class LoggingModule implements NestModule {
-  constructor(@Inject(HTTP_LOGGER) private readonly httpLogger: HttpLogger) {}
+  constructor(@Inject(PINO_LOGGER) private readonly logger: Logger) {}
 
   /**
    * One pino logger for the request lines and for Nest's {@link PinoNestLogger}. No
@@ -39,55 +33,22 @@ export class LoggingModule implements NestModule {
   static forRoot(config: OrionConfig, destination?: Writable): DynamicModule {
     const stream =
       config.logFormat === 'pretty' ? prettyLines(destination ?? process.stdout) : destination;
-    const withRoute = (request: IncomingMessage, fields: object) => ({
-      ...fields,
-      route: routeOf(request as RoutedRequest),
-    });
-    const options: Options = {
+    const options = {
       level: config.logLevel,
-      formatters: { log: (object) => redactTokens(object) },
-      quietReqLogger: true,
-      // Not customProps: pino-http evaluates those at the start of the request too, before
-      // routing, and the line then carried `route` twice, first as "unmatched".
-      customSuccessObject: (request, _response, fields: object) => withRoute(request, fields),
-      customErrorObject: (request, _response, _error, fields: object) => withRoute(request, fields),
-      // pino-http hands serializers a wrapper; `raw` is the real request or response.
-      serializers: {
-        req: (request: { raw: RoutedRequest }) => ({
-          method: request.raw.method,
-          url: pathOf(request.raw),
-        }),
-        res: (response: { raw: ServerResponse }) => ({ statusCode: response.raw.statusCode }),
-      },
+      formatters: { log: (object: Record<string, unknown>) => redactTokens(object) },
     };
-    const httpLogger = stream ? pinoHttp(options, stream) : pinoHttp(options);
+    const logger = stream ? pino(options, stream) : pino(options);
     return {
       module: LoggingModule,
       providers: [
-        { provide: HTTP_LOGGER, useValue: httpLogger },
-        { provide: PinoNestLogger, useValue: new PinoNestLogger(httpLogger.logger) },
+        { provide: PINO_LOGGER, useValue: logger },
+        { provide: PinoNestLogger, useValue: new PinoNestLogger(logger) },
       ],
       exports: [PinoNestLogger],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(this.httpLogger).forRoutes('{*path}');
+    consumer.apply(requestLogMiddleware(this.logger)).forRoutes('{*path}');
   }
-}
-
-/**
- * The request's path, without the query string. Nest mounts this middleware on a wildcard
- * route, and Express strips the mount path from `url` there (it reads "/"); `originalUrl`
- * keeps it.
- */
-function pathOf(request: RoutedRequest): string | undefined {
-  const url = request.originalUrl ?? request.url;
-  return url?.split('?', 1)[0];
-}
-
-/** The matched route pattern (`/lobbies/:lobbyId/join`), never the raw URL's values. */
-function routeOf(request: RoutedRequest): string {
-  const pattern = request.route?.path;
-  return pattern === undefined ? 'unmatched' : `${request.baseUrl ?? ''}${pattern}`;
 }
