@@ -14,6 +14,29 @@ describe('allowed origins', () => {
     ]);
   });
 
+  it('writes http(s) origins as browsers send them: no default port, punycode, compressed IPv6', () => {
+    expect(
+      parseAllowedOrigins(
+        'https://game.example:443,http://game.example:80,https://bücher.example,' +
+          'http://[0:0:0:0:0:0:0:1]:8060,https://game.example:8443,app://game',
+      ),
+    ).toEqual([
+      'https://game.example',
+      'http://game.example',
+      'https://xn--bcher-kva.example',
+      'http://[::1]:8060',
+      'https://game.example:8443',
+      'app://game',
+    ]);
+    const allowed = parseAllowedOrigins('https://game.example:443');
+    expect(isOriginAllowed(allowed, 'https://game.example')).toBe(true);
+  });
+
+  it('refuses an http(s) entry whose host is not valid', () => {
+    expect(() => parseAllowedOrigins('https://exa mple.com')).toThrow(/expected/);
+    expect(() => parseAllowedOrigins('http://[::1')).toThrow(/expected/);
+  });
+
   it('refuses entries that are not origins', () => {
     for (const raw of ['', 'game.example', 'https://game.example/play', 'https://a.example,,']) {
       expect(() => parseAllowedOrigins(raw), raw).toThrow(/expected \* or comma-separated/);

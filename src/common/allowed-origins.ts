@@ -9,7 +9,7 @@ const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^\s/,?#]+$/;
 
 /**
  * Reads the flag's value: `*`, or comma-separated origins (scheme://host[:port], no path),
- * lower-cased, without a trailing slash. Throws with the offending entry.
+ * each written the way browsers send it in the Origin header. Throws with the offending entry.
  */
 export function parseAllowedOrigins(raw: string): AllowedOrigins {
   const value = raw.trim();
@@ -22,7 +22,22 @@ export function parseAllowedOrigins(raw: string): AllowedOrigins {
       );
     }
   }
-  return origins;
+  return origins.map(asBrowsersSendIt);
+}
+
+/**
+ * An http(s) origin as a browser serialises it: without its scheme's default port, an
+ * international host in punycode, an IPv6 host compressed. Otherwise `https://game.example:443`
+ * or `https://bücher.example` would never match what browsers send. Other schemes (an app's
+ * own, `app://game`) have no such form and are kept as written.
+ */
+function asBrowsersSendIt(origin: string): string {
+  if (!/^https?:/.test(origin)) return origin;
+  try {
+    return new URL(origin).origin;
+  } catch {
+    throw new Error(`expected an origin like https://game.example, not "${origin}"`);
+  }
 }
 
 /** True when a request from `origin` (absent for native clients) may proceed. */
