@@ -167,6 +167,10 @@ describe('configuration: flags, then ORION_* environment variables, then default
     const metrics = await request(`http://127.0.0.1:${metricsPort}`).get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('orion_connected_clients 0');
+    expect(metrics.headers['x-content-type-options']).toBe('nosniff');
+    const elsewhere = await request(`http://127.0.0.1:${metricsPort}`).get('/other');
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('ORION_LOG_LEVEL=warn leaves out info lines, and ORION_LOG_FORMAT=json is the default', async () => {

@@ -27,6 +27,8 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     const host = this.bindHost.address;
     if (metricsPort === undefined) return;
     const server = createServer((request, response) => {
+      // As on the main port: no browser may take the text for anything but text.
+      response.setHeader('X-Content-Type-Options', 'nosniff');
       if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
         response.writeHead(404).end();
         return;
