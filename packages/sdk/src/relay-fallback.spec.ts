@@ -61,6 +61,17 @@ describe('RelayFallback on 127.0.0.1', () => {
     expect(requests).toEqual([['Bob']]);
   });
 
+  it('in fallback mode does not ask for a peer the other side already had relayed', async () => {
+    const { puncher, requests, fallback } = await setUp('fallback');
+    const list = await peers();
+    const relay = await fakeRelayPort();
+    fallback.start(list);
+    puncher.punch(list, 1_000).catch(() => undefined);
+    fallback.allocated([{ peerName: 'Bob', ip: '127.0.0.1', port: portOf(relay) }]);
+    await sleep(150);
+    expect(requests).toEqual([]);
+  });
+
   it('in fallback mode asks nothing when every peer answered in time', async () => {
     const { puncher, requests, fallback } = await setUp('fallback');
     const list = (await peers()).slice(1);

@@ -53,7 +53,10 @@ export class RelayFallback {
     }
     if (mode !== 'fallback') return;
     this.askTimer = setTimeout(() => {
-      const silent = this.peers.filter((peer) => !puncher.hasHeard(peer.name));
+      // Neither heard from nor already allocated (the other side may have asked first).
+      const silent = this.peers.filter(
+        (peer) => !puncher.hasHeard(peer.name) && !this.allocations.has(peer.name),
+      );
       this.ask(silent.map((peer) => peer.name));
     }, this.options.relayAfterMs);
   }
