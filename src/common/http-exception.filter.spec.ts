@@ -1,11 +1,16 @@
 import { BadRequestException, Logger, type ArgumentsHost } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { answeredErrorOf } from './answered-error.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 import { Errors, type OrionError } from './orion-error.js';
 import { StoreUnavailable } from './store-unavailable.js';
 
 /** Runs the filter over `exception` and returns what it answered. */
 function answerTo(exception: unknown): { status?: number; body?: unknown } {
+  return answerAndResponse(exception).answer;
+}
+
+function answerAndResponse(exception: unknown) {
   const answer: { status?: number; body?: unknown } = {};
   const response = {
     headersSent: false,
@@ -22,7 +27,7 @@ function answerTo(exception: unknown): { status?: number; body?: unknown } {
     switchToHttp: () => ({ getResponse: () => response }),
   } as unknown as ArgumentsHost;
   new HttpExceptionFilter().catch(exception, host);
-  return answer;
+  return { answer, response };
 }
 
 describe('HttpExceptionFilter', () => {
@@ -35,6 +40,13 @@ describe('HttpExceptionFilter', () => {
       status: 400,
       body: { errors: ['The client is unregistered. Try reconnecting.'] },
     });
+  });
+
+  it('notes which domain error a response answered, and none for other errors', () => {
+    const codeOf = (exception: unknown) => answeredErrorOf(answerAndResponse(exception).response);
+    expect(codeOf(Errors.lobbyNotFound())).toBe('LOBBY_NOT_FOUND');
+    expect(codeOf(Errors.lobbyFull())).toBe('LOBBY_FULL');
+    expect(codeOf(new BadRequestException({ errors: ['x'] }))).toBeUndefined();
   });
 
   it.each(

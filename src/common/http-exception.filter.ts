@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { recordAnsweredError } from './answered-error.js';
 import { OrionError, type OrionErrorCode } from './orion-error.js';
 import { StoreUnavailable } from './store-unavailable.js';
 
@@ -46,6 +47,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof OrionError) recordAnsweredError(response, exception.code);
     const { status, body } = this.toResponse(exception);
     if (response.headersSent) return;
     response.status(status).json(body);

@@ -46,7 +46,6 @@ export class LobbiesController {
   @ApiLobbyIdParam()
   @ApiOkResponse({ type: JoinLobbyResponse })
   @ApiErrorResponses()
-  @LimitPostRate()
   @LimitJoinMisses()
   async join(
     @Param('lobbyId', LobbyIdPipe) lobbyId: string,

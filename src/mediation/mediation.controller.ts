@@ -4,7 +4,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import { ApiErrorResponses } from '../common/api-error-responses.js';
 import { TokenOnlyDto } from '../lobbies/dto/token-only.dto.js';
 import { ApiLobbyIdParam, LobbyIdPipe } from '../lobbies/lobby-id.pipe.js';
-import { LimitJoinMisses, LimitPostRate } from '../rate-limits/rate-limit.decorators.js';
+import { LimitJoinMisses } from '../rate-limits/rate-limit.decorators.js';
 import { MediationService } from './mediation.service.js';
 
 @ApiTags('lobbies')
@@ -21,7 +21,6 @@ export class MediationController {
   @ApiLobbyIdParam()
   @ApiOkResponse({ description: 'Mediation started. No body.' })
   @ApiErrorResponses()
-  @LimitPostRate()
   @LimitJoinMisses()
   async start(
     @Param('lobbyId', LobbyIdPipe) lobbyId: string,

@@ -1,12 +1,14 @@
-import { UseGuards, UseInterceptors } from '@nestjs/common';
+import { UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { JoinMissInterceptor } from './join-miss.interceptor.js';
+import { JoinMissGuard } from './join-miss.guard.js';
 
 /** Counts the route against its caller's POST rate limit (`httpRateLimit`). */
 export const LimitPostRate = () => UseGuards(ThrottlerGuard);
 
 /**
- * Counts requests (joins, mediation starts) naming lobbies that do not exist, and refuses
- * addresses that made too many: either route would otherwise confirm a guessed code.
+ * {@link LimitPostRate}, then counts requests (joins, mediation starts) naming lobbies that do
+ * not exist, and refuses addresses that made too many: either route would otherwise confirm a
+ * guessed code. One decorator for both, so that the rate limit always runs first: a request
+ * it refuses is never counted as a miss.
  */
-export const LimitJoinMisses = () => UseInterceptors(JoinMissInterceptor);
+export const LimitJoinMisses = () => UseGuards(ThrottlerGuard, JoinMissGuard);

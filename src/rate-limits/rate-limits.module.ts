@@ -5,8 +5,8 @@ import { httpRateLimitOptions } from './http-rate-limit.options.js';
 import { JoinMissLimiter } from './join-miss-limiter.js';
 
 /**
- * The per-address HTTP limits. Routes opt in with `@LimitPostRate()` and `@LimitJoinMisses()`;
- * global, so that the guard and interceptor they add find their state from any module.
+ * The per-address HTTP limits. Routes opt in with `@LimitPostRate()` or `@LimitJoinMisses()`;
+ * global, so that the guards they add find their state from any module.
  */
 @Global()
 @Module({
