@@ -1,11 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { routePatternOf, type RoutedRequest } from '../common/request-route.js';
 
-type RoutedRequest = IncomingMessage & {
-  route?: { path?: string };
-  baseUrl?: string;
-  originalUrl?: string;
-};
+type LoggedRequest = IncomingMessage & RoutedRequest & { originalUrl?: string };
 
 type Middleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 
@@ -24,7 +21,7 @@ export function requestLogMiddleware(logger: Logger): Middleware {
     const done = () => {
       response.off('close', done);
       response.off('finish', done);
-      writeLine(logger, request as RoutedRequest, response, reqId, Date.now() - startedAt);
+      writeLine(logger, request as LoggedRequest, response, reqId, Date.now() - startedAt);
     };
     response.on('close', done);
     response.on('finish', done);
@@ -34,7 +31,7 @@ export function requestLogMiddleware(logger: Logger): Middleware {
 
 function writeLine(
   logger: Logger,
-  request: RoutedRequest,
+  request: LoggedRequest,
   response: ServerResponse,
   reqId: number,
   responseTime: number,
@@ -44,7 +41,7 @@ function writeLine(
     req: { method: request.method, url: pathOf(request) },
     res: { statusCode: response.statusCode },
     responseTime,
-    route: routeOf(request),
+    route: routePatternOf(request),
   };
   if (response.statusCode >= 500) {
     logger.error(line, 'request errored');
@@ -59,13 +56,7 @@ function writeLine(
  * route, and Express strips the mount path from `url` there (it reads "/"); `originalUrl`
  * keeps it.
  */
-function pathOf(request: RoutedRequest): string | undefined {
+function pathOf(request: LoggedRequest): string | undefined {
   const url = request.originalUrl ?? request.url;
   return url?.split('?', 1)[0];
-}
-
-/** The matched route pattern (`/lobbies/:lobbyId/join`), never the raw URL's values. */
-function routeOf(request: RoutedRequest): string {
-  const pattern = request.route?.path;
-  return pattern === undefined ? 'unmatched' : `${request.baseUrl ?? ''}${pattern}`;
 }

@@ -1,5 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { routePatternOf } from '../common/request-route.js';
 import { OrionMetrics } from './orion-metrics.js';
 
 /** Counts and times every HTTP request by its route pattern (never the raw URL). */
@@ -10,11 +11,9 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
     response.once('finish', () => {
-      const pattern = (request.route as { path?: string } | undefined)?.path;
       const labels = {
         method: request.method,
-        // Unmatched URLs share one label so that scanning cannot blow up cardinality.
-        route: pattern === undefined ? 'unmatched' : `${request.baseUrl}${pattern}`,
+        route: routePatternOf(request),
         status: String(response.statusCode),
       };
       this.metrics.httpRequests.inc(labels);
