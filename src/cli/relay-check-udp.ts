@@ -1,7 +1,7 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIPv6 } from 'node:net';
 import { normalizeSourceAddress } from '@orion/protocol';
-import { isPunchDatagram } from '@orion/sdk';
+import { isPunchDatagram, sendQuietly } from '@orion/sdk';
 
 export interface Datagram {
   data: Buffer;
@@ -31,13 +31,8 @@ export function passDatagram(options: {
   everyMs?: number;
 }): Promise<Datagram | undefined> {
   const { from, to, receiver, data, waitMs } = options;
-  const send = () => {
-    try {
-      from.send(data, to.port, sendAddressFor(from, to.ip), () => undefined);
-    } catch {
-      // Closed underneath us: the wait ends empty and says so.
-    }
-  };
+  // Closed underneath us: the wait ends empty and says so.
+  const send = () => sendQuietly(from, data, to.port, to.ip);
   return new Promise((resolve) => {
     const finish = (datagram: Datagram | undefined) => {
       clearTimeout(timer);
@@ -70,9 +65,4 @@ export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
     return list.check(ipA, 'ipv6');
   }
   return ipA === ipB;
-}
-
-/** An IPv6 socket reaches an IPv4 relay through the mapped form, as the SDK does. */
-function sendAddressFor(socket: Socket, ip: string): string {
-  return isIPv4(ip) && socket.address().family === 'IPv6' ? `::ffff:${ip}` : ip;
 }

@@ -22,6 +22,7 @@ export { DEFAULT_PUNCH_TIMEOUT_MS, type MediateOptions } from './mediation-sessi
 export { DEFAULT_RELAY_AFTER_MS, type RelayMode } from './relay-fallback.js';
 export { RELAY_BIND_INTERVAL_MS } from './relay-binding.js';
 export { HolePuncher, type HolePuncherOptions } from './hole-punch.js';
+export { sendQuietly } from './udp-address.js';
 export {
   decodePunchHello,
   encodePunchHello,
