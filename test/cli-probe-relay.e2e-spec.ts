@@ -3,15 +3,15 @@
  * or its ports are firewalled and the probe fails naming them. The relay off is in
  * cli-probe.e2e-spec.ts, with the healthy server.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deleteLabNamespace, labPrefix } from './support/labs/nat-lab/lab-names.js';
+import { spawnOrionIn } from './support/labs/nat-lab/lab-orion.js';
 import { natLabUnavailableReason } from './support/labs/nat-lab/lab-requirements.js';
 import { iptablesIn, run } from './support/labs/nat-lab/shell.js';
 import { failIfRequired } from './support/labs/required-labs.js';
 import { metricValue } from './support/orion/metrics.js';
-import { mainJs, OrionProcess, repoRoot, spawnOrion } from './support/orion/orion-process.js';
+import { mainJs, OrionProcess, spawnOrion } from './support/orion/orion-process.js';
 import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 import { freePortRange, portsOf } from './support/relay/free-port-range.js';
 
@@ -101,14 +101,14 @@ describe.skipIf(unavailable !== undefined)('orion probe against a firewalled rel
       '-j',
       'DROP',
     ]);
-    server = spawnIn(ns, [
+    server = spawnOrionIn(ns, [
       ...['--host', '127.0.0.1', '--httpPort', '5980', '--udpPort', '5990'],
       ...['--relayPorts', RELAY_PORTS, '--relayHost', '127.0.0.1'],
     ]);
     await server.ready(15_000);
 
     const result = await toExit(
-      spawnIn(ns, ['probe', 'http://127.0.0.1:5980', '--timeoutMs', '6000']),
+      spawnOrionIn(ns, ['probe', 'http://127.0.0.1:5980', '--timeoutMs', '6000']),
       15_000,
     );
     expect(result.code).toBe(1);
@@ -121,19 +121,3 @@ describe.skipIf(unavailable !== undefined)('orion probe against a firewalled rel
     expect(result.stdout + result.stderr).not.toMatch(TOKEN_LIKE);
   }, 40_000);
 });
-
-/**
- * `node dist/main.js ...args` inside `ns`, with its state in memory: a Redis on the host's
- * loopback cannot be reached from there.
- */
-function spawnIn(ns: string, args: string[]): OrionProcess {
-  const env = { ...process.env };
-  delete env.ORION_REDIS_URL;
-  delete env.ORION_REDIS_KEY_PREFIX;
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, mainJs, ...args], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new OrionProcess(child);
-}

@@ -16,9 +16,8 @@ export const LAB_TIMERS = {
 } as const;
 
 /**
- * Starts the built server inside the server namespace, listening on every address there. It keeps
- * its state in memory whatever the test environment says: a Redis on the host's loopback cannot
- * be reached from inside the namespace, and this lab is about the network, not the store.
+ * Starts the built server inside the server namespace, listening on every address there, with
+ * the relay on.
  */
 export function startOrionIn(ns: string): OrionProcess {
   const flags = Object.entries({
@@ -29,10 +28,19 @@ export function startOrionIn(ns: string): OrionProcess {
     relayHost: SERVER_WAN_IP,
     ...LAB_TIMERS,
   }).flatMap(([key, value]) => [`--${key}`, String(value)]);
+  return spawnOrionIn(ns, flags);
+}
+
+/**
+ * `node dist/main.js ...args` inside `ns`. It keeps its state in memory whatever the test
+ * environment says: a Redis on the host's loopback cannot be reached from inside the
+ * namespace, and the tests run there are about the network, not the store.
+ */
+export function spawnOrionIn(ns: string, args: string[]): OrionProcess {
   const env = { ...process.env };
   delete env.ORION_REDIS_URL;
   delete env.ORION_REDIS_KEY_PREFIX;
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, mainJs, ...flags], {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, mainJs, ...args], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
