@@ -23,6 +23,7 @@ import {
   relayDatagrams,
   relayGauges,
   relaySessionsEnded,
+  requestPairRelay,
   requestRelay,
   sendAll,
   useRelayHarness,
@@ -200,17 +201,7 @@ describe('relay', () => {
     await reachPeersPhase(orion, party);
     const [host, first, second] = party.everyone;
 
-    requestRelay(first, [host.name]);
-    const firstRelay = expectOneRelay(
-      await first.client.next('ptpMediation_relay_allocated'),
-      host.name,
-      harness.relayPorts,
-    );
-    expectOneRelay(
-      await host.client.next('ptpMediation_relay_allocated'),
-      first.name,
-      harness.relayPorts,
-    );
+    const { memberRelay: firstRelay } = await requestPairRelay(harness, first, host);
     expect(await relayGauges(orion)).toEqual({ sessions: 1, portsInUse: 2 });
 
     requestRelay(second, [host.name]);
@@ -361,17 +352,7 @@ describe('relay', () => {
     expect(await relayGauges(orion)).toEqual({ sessions: 0, portsInUse: 0 });
 
     // The same member asking properly is served, so the requests above were judged, not lost.
-    requestRelay(first, [host.name]);
-    expectOneRelay(
-      await first.client.next('ptpMediation_relay_allocated'),
-      host.name,
-      harness.relayPorts,
-    );
-    expectOneRelay(
-      await host.client.next('ptpMediation_relay_allocated'),
-      first.name,
-      harness.relayPorts,
-    );
+    await requestPairRelay(harness, first, host);
     expect(second.client.all('ptpMediation_relay_allocated')).toEqual([]);
     await succeed(party.everyone);
   });

@@ -127,6 +127,19 @@ export async function allocatePair(
   const party = await openParty(harness.orion, harness.pool, names);
   await reachPeersPhase(harness.orion, party);
   const [host, member] = party.everyone;
+  const { memberRelay, hostRelay } = await requestPairRelay(harness, member, host);
+  return { party, host, member, hostRelay, memberRelay };
+}
+
+/**
+ * `member` asks to relay its pair with `host`: both get one allocation, each a port of its
+ * own in the relay range.
+ */
+export async function requestPairRelay(
+  harness: RelayHarness,
+  member: Peer,
+  host: Peer,
+): Promise<{ memberRelay: RelayEntry; hostRelay: RelayEntry }> {
   requestRelay(member, [host.name]);
   const memberRelay = expectOneRelay(
     await member.client.next('ptpMediation_relay_allocated'),
@@ -139,7 +152,7 @@ export async function allocatePair(
     harness.relayPorts,
   );
   expect(hostRelay.port).not.toBe(memberRelay.port);
-  return { party, host, member, hostRelay, memberRelay };
+  return { memberRelay, hostRelay };
 }
 
 export const bindFrame = (token: string): string => encodeFrame(RELAY_BIND_METHOD, { token });
