@@ -3,11 +3,11 @@ import type { RemoteInfo } from 'node:dgram';
 import { decodeFrame, normalizeSourceAddress, UDP_CONNECT_METHOD } from '@orion/protocol';
 import { OrionEventBus, type UdpDatagramResult } from '../common/orion-events.js';
 import { StoreUnavailable } from '../common/store-unavailable.js';
-import { validatePayload } from '../common/validate-payload.js';
 import { OrionConfig } from '../config/orion-config.js';
 import type { Endpoint } from '../mediation/mediation.js';
 import { MediationService, type EndpointOutcome } from '../mediation/mediation.service.js';
-import { UdpConnectDto } from './dto/udp-connect.dto.js';
+import { connectPayloadOf } from './connect-payload.js';
+import type { UdpConnectDto } from './dto/udp-connect.dto.js';
 import { UdpListenerService } from './udp-listener.service.js';
 
 /** The `orion_udp_datagrams_total` label each outcome of a well-formed datagram counts under. */
@@ -73,7 +73,5 @@ export class UdpDatagramHandler implements OnModuleInit {
 /** The datagram's `ptpMediation_connect` payload, or undefined when it is anything else. */
 function decodeConnect(datagram: Buffer): UdpConnectDto | undefined {
   const frame = decodeFrame(datagram.toString('utf8'));
-  return frame?.method === UDP_CONNECT_METHOD
-    ? validatePayload(UdpConnectDto, frame.payload)
-    : undefined;
+  return frame?.method === UDP_CONNECT_METHOD ? connectPayloadOf(frame.payload) : undefined;
 }
