@@ -13,6 +13,7 @@ export const ORION_LOAD_FLAGS = [
   '--chatBurst=1000000',
   '--httpRateLimit=0',
   '--joinMissLimit=0',
+  '--joinMissLimitPerIp=1000000',
 ];
 
 /** Reminders and timeouts far beyond any scenario, so that timers add no noise. */
