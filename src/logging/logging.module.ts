@@ -9,6 +9,7 @@ import {
 import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { OrionConfig } from '../config/orion-config.js';
+import { LinesPerTick } from './lines-per-tick.js';
 import { PinoNestLogger } from './pino-nest-logger.js';
 import { prettyLines } from './pretty-lines.js';
 import { redactTokens } from './redact-tokens.js';
@@ -37,7 +38,11 @@ export class LoggingModule implements NestModule {
       level: config.logLevel,
       formatters: { log: (object: Record<string, unknown>) => redactTokens(object) },
     };
-    const logger = stream ? pino(options, stream) : pino(options);
+    // Standard output by default, a line batch per turn of the event loop (LinesPerTick).
+    const logger = pino(
+      options,
+      stream ?? new LinesPerTick(pino.destination({ dest: 1, sync: true })),
+    );
     return {
       module: LoggingModule,
       providers: [
