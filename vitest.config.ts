@@ -48,9 +48,11 @@ const redisProjects = redisUrl
             'test/slow-readers.e2e-spec.ts',
             'test/replicas.e2e-spec.ts',
             'test/replica-processes.e2e-spec.ts',
-            // Network namespaces with their own in-memory Orion; the Godot client against its own.
+            // Network namespaces with their own in-memory Orion; the Godot and Unity clients
+            // against their own.
             'test/nat-lab.e2e-spec.ts',
             'test/godot.e2e-spec.ts',
+            'test/unity-client.e2e-spec.ts',
           ],
           env: { ORION_TEST_REDIS_URL: redisUrl },
           globalSetup: ['test/support/redis/global-teardown.ts'],

@@ -1,0 +1,474 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame } from '@orion/protocol';
+import {
+  DEFAULT_PUNCH_SCHEDULE,
+  encodePunchHello,
+  isPunchDatagram,
+  OrionClient,
+  punchDelayMs,
+} from '@orion/sdk';
+import { type ChildEvent } from './support/labs/event-lines-child.js';
+import { failIfRequired } from './support/labs/required-labs.js';
+import {
+  freeTcpPort,
+  freeUdpPort,
+  LOOPBACK_ANY_PORTS,
+  spawnOrion,
+  type OrionProcess,
+} from './support/orion/orion-process.js';
+import {
+  UnityBuild,
+  UnityDriver,
+  unityPackage,
+  unityUnavailableReason,
+} from './support/unity/unity-driver.js';
+
+/**
+ * The Unity / C# client (clients/unity) against a real `node dist/main.js`: the package is
+ * compiled with mcs (C# 7.2, a subset of Unity's 7.3), a console driver built against its public
+ * surface runs each scenario under mono, and the test reads what it printed. Without mcs and
+ * mono the file says why it skips, unless ORION_REQUIRE_LABS=1 (CI), where that fails.
+ */
+const unavailable = unityUnavailableReason();
+if (unavailable) console.warn(`Unity client tests skipped: ${unavailable}.`);
+failIfRequired('The Unity client test', unavailable);
+
+const SERVER_TIMERS = [
+  '--ptpmConnectRequestIntervalMs=100',
+  '--ptpmServerConnectTimeoutMs=5000',
+  '--ptpmConnectTimeoutMs=5000',
+];
+/** Each C# player gives up on its own after this; the test waits a little longer. */
+const PLAYER_TIMEOUT_MS = 20_000;
+const EXIT_WAIT_MS = PLAYER_TIMEOUT_MS + 5_000;
+const PUNCH_TIMEOUT_MS = 3_000;
+/** Orion's tokens are 43 URL-safe characters; no client output may contain one. */
+const TOKEN_LIKE = /[A-Za-z0-9_-]{43}/;
+
+/** Payloads whose frames must come out of the C# encoder exactly as encodeFrame writes them. */
+const CODEC_PAYLOADS: { method: string; payload: object }[] = [
+  { method: 'client_registered', payload: { token: 'tok123' } },
+  { method: 'lobby_messaging_send', payload: { token: 'tok123', lobbyId: 'K7Q2Z', message: 'gg' } },
+  { method: 'ptpMediation_success', payload: {} },
+  { method: 'ptpMediation_send', payload: { port: 5990 } },
+  {
+    method: 'ptpMediation_peersConnection_start',
+    payload: { peers: [{ ip: '203.0.113.7', port: 51234, name: 'Bob' }] },
+  },
+  {
+    method: 'lobby_messaging_received',
+    payload: {
+      lobbyId: 'K7Q2Z',
+      message: { timestamp: 1767225600000, senderName: 'Alice', message: 'gg' },
+    },
+  },
+  {
+    method: 'chat_escapes',
+    payload: {
+      quotes: 'say "hi" \\ back/slash',
+      controls: '\b\f\n\r\t\u0000\u0001\u001f\u007f',
+      unicode: 'héllo wörld 日本語 ☃ 🎮',
+      loneHigh: 'a\ud800b',
+      loneLow: '\udc00',
+      lineSeparators: '\u2028\u2029',
+      'key "quoted"\n': 'value',
+    },
+  },
+  {
+    method: 'numbers',
+    payload: {
+      values: [
+        0,
+        -0,
+        1,
+        -1,
+        1.5,
+        0.1,
+        0.1 + 0.2,
+        1 / 3,
+        2 ** 53,
+        2 ** 53 + 2,
+        1e21,
+        1e20,
+        123e-20,
+        1e-7,
+        1.5e-7,
+        0.000001,
+        5e-324,
+        1.7976931348623157e308,
+        -123456.789,
+        4294967296,
+        1e300,
+      ],
+    },
+  },
+  {
+    method: 'shapes',
+    payload: {
+      t: true,
+      f: false,
+      n: null,
+      a: [],
+      o: {},
+      nested: [[1, [2, { x: [3] }]], { y: 'z' }],
+    },
+  },
+  { method: 'order', payload: { z: 1, a: 2, m: { b: 1, a: 2 } } },
+];
+
+/** Frames the C# decoder must read as decodeFrame does, including the ones it must refuse. */
+const DECODE_EXTRAS = [
+  'ptpMediation_success:e30', // unpadded
+  'ptpMediation_success: e30= ', // spaces around the payload are trimmed
+  'ptpMediation_success:e30==',
+  'noColon',
+  ':e30=',
+  '1method:e30=',
+  'bad-method:e30=',
+  'x:not base64!',
+  'x:' + Buffer.from('{"a":1}').toString('base64url').replace(/=+$/, '') + '-_',
+  'x:' + Buffer.from('[1,2]').toString('base64'),
+  'x:' + Buffer.from('"text"').toString('base64'),
+  'x:' + Buffer.from('null').toString('base64'),
+  'x:' + Buffer.from('{"a":1} trailing').toString('base64'),
+  'x:' + Buffer.from('{"a":01}').toString('base64'),
+  'x:' + Buffer.from(' {"a" : [1 , 2] }\n').toString('base64'),
+  'x:' + Buffer.from('{"deep":' + '['.repeat(15) + ']'.repeat(15) + '}').toString('base64'),
+  'x:' + Buffer.from('{"deep":' + '['.repeat(16) + ']'.repeat(16) + '}').toString('base64'),
+  'x:' + Buffer.from('{"a":"\\ud83c\\udfae \\u00e9 \\/"}').toString('base64'),
+  'x:' + Buffer.from('{"a":1,"a":2}').toString('base64'),
+  'x:' + Buffer.from('{"a":1e-400,"b":-5e-324}').toString('base64'),
+];
+
+describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real Orion', () => {
+  let orion: OrionProcess;
+  let url = '';
+  let serverUdpPort = 0;
+  let build: UnityBuild;
+  const running: UnityDriver[] = [];
+
+  beforeAll(async () => {
+    build = new UnityBuild();
+    build.compile();
+    orion = spawnOrion([...LOOPBACK_ANY_PORTS, ...SERVER_TIMERS]);
+    const ready = await orion.ready();
+    url = `http://127.0.0.1:${ready.httpPort}`;
+    serverUdpPort = ready.udpPort;
+  }, 60_000);
+
+  afterEach(async () => {
+    // Whatever the outcome, no driver outlives its test.
+    await Promise.all(running.splice(0).map((driver) => driver.kill()));
+  });
+
+  afterAll(async () => {
+    if (orion?.running) orion.child.kill('SIGKILL');
+    await orion?.exited;
+    build?.remove();
+  });
+
+  function driver(
+    label: string,
+    scenario: string,
+    args: Record<string, string | number> = {},
+    stdin = '',
+  ): UnityDriver {
+    const started = UnityDriver.start(label, build, scenario, args, stdin);
+    running.push(started);
+    return started;
+  }
+
+  /** Waits for the exit and fails with everything the driver reported unless it exited 0. */
+  async function expectSuccess(player: UnityDriver, holdsToken = true): Promise<void> {
+    const code = await player.exit(EXIT_WAIT_MS);
+    expect(code, `${player.label} exited ${code}. ${player.describe()}`).toBe(0);
+    // The codec run has no token, and prints base64 frames, which look like one.
+    if (holdsToken) {
+      const output = player.stdout + player.stderr;
+      expect(output, `${player.label} printed something token-like`).not.toMatch(TOKEN_LIKE);
+    }
+    expect(player.eventsOf('handler_failed'), player.describe()).toEqual([]);
+  }
+
+  const only = (player: UnityDriver, name: string): ChildEvent => {
+    const events = player.eventsOf(name);
+    expect(events, `${player.label}: exactly one "${name}". ${player.describe()}`).toHaveLength(1);
+    return events[0];
+  };
+  const byName = (peers: unknown) =>
+    [...(peers as { name: string }[])].sort((a, b) => a.name.localeCompare(b.name));
+  const datagramsOf = (player: UnityDriver) =>
+    player
+      .eventsOf('game_datagram')
+      .map(({ text, ip, port }) => ({ text, ip, port }))
+      .sort((a, b) => `${a.text}`.localeCompare(`${b.text}`));
+
+  it('is a UPM package: package.json, an asmdef over Runtime, and a .meta with its own guid for every file and folder', () => {
+    const manifest = JSON.parse(readFileSync(join(unityPackage, 'package.json'), 'utf8'));
+    expect(manifest).toMatchObject({ name: 'com.orion.client', version: expect.any(String) });
+    expect(manifest.unity).toMatch(/^\d{4}\.\d$/);
+    const asmdef = JSON.parse(
+      readFileSync(join(unityPackage, 'Runtime/Orion.Client.asmdef'), 'utf8'),
+    );
+    expect(asmdef).toMatchObject({ name: 'Orion.Client', references: [] });
+
+    // Unity ignores a file without a .meta in an immutable (git or registry) package.
+    const guids = new Map<string, string>();
+    for (const entry of readdirSync(unityPackage, { withFileTypes: true, recursive: true })) {
+      const path = relative(unityPackage, join(entry.parentPath, entry.name));
+      if (entry.name.endsWith('.meta') || /(^|\/)[.]|~(\/|$)/.test(path)) continue;
+      const meta = join(unityPackage, `${path}.meta`);
+      expect(existsSync(meta), `${path} has no .meta`).toBe(true);
+      const guid = /^guid: ([0-9a-f]{32})$/m.exec(readFileSync(meta, 'utf8'))?.[1];
+      expect(guid, `${path}.meta has no guid`).toBeDefined();
+      expect(guids.get(guid!), `${path} shares its guid`).toBeUndefined();
+      guids.set(guid!, path);
+    }
+    expect(guids.size).toBeGreaterThan(20);
+  });
+
+  it('encodes frames and punch hellos byte for byte as @orion/protocol and the SDK do, and decodes what they decode', async () => {
+    const decode = [
+      ...CODEC_PAYLOADS.filter(({ method }) => method !== 'numbers').map(({ method, payload }) =>
+        encodeFrame(method, payload),
+      ),
+      ...DECODE_EXTRAS,
+    ];
+    const hellos = [
+      { name: 'Bob', ack: false },
+      { name: 'Ann Lee', ack: true },
+      { name: 'Zoë_9', ack: false },
+    ];
+    const datagrams = [
+      ...hellos.map((hello) => encodePunchHello(hello).toString('utf8')),
+      'orionPunch_hello:' + Buffer.from('{"name":"Bob"}').toString('base64'),
+      'orionPunch_other:e30=',
+      'ptpMediation_relay_bound:e30=',
+      'game datagram',
+      'orionPunch_',
+    ];
+    const codec = driver(
+      'codec',
+      'codec',
+      {},
+      JSON.stringify({ encode: CODEC_PAYLOADS, decode, hellos, datagrams }),
+    );
+    await expectSuccess(codec, false);
+
+    const frames = only(codec, 'encoded').frames as string[];
+    CODEC_PAYLOADS.forEach(({ method, payload }, i) =>
+      expect(frames[i], `the frame of ${method}`).toBe(encodeFrame(method, payload)),
+    );
+    const decoded = only(codec, 'decoded').results as unknown[];
+    decode.forEach((text, i) =>
+      expect(decoded[i] ?? undefined, `decoding ${text}`).toEqual(decodeFrame(text)),
+    );
+    expect(only(codec, 'hellos_encoded').datagrams).toEqual(
+      hellos.map((hello) => encodePunchHello(hello).toString('utf8')),
+    );
+    const read = only(codec, 'datagrams_read').results as { hello: unknown; isPunch: boolean }[];
+    expect(read.map((r) => r.isPunch)).toEqual(
+      datagrams.map((d) => isPunchDatagram(Buffer.from(d, 'utf8'))),
+    );
+    expect(read.map((r) => r.hello)).toEqual([...hellos, null, null, null, null, null]);
+    expect(only(codec, 'schedule').delaysMs).toEqual(
+      Array.from({ length: 10 }, (_, attempt) => punchDelayMs(attempt, DEFAULT_PUNCH_SCHEDULE)),
+    );
+  });
+
+  it("docs/protocol.md's punch handshake section shows the SDK's own hello frames and schedule", () => {
+    const doc = readFileSync(join(unityPackage, '../../docs/protocol.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## The punch handshake (client convention)'));
+    expect(section).toContain(encodePunchHello({ name: 'Bob', ack: false }).toString('utf8'));
+    expect(section).toContain(encodePunchHello({ name: 'Alice', ack: true }).toString('utf8'));
+    expect(section).toContain(`${encodePunchHello({ name: 'Bob', ack: false }).length} bytes`);
+    expect(DEFAULT_PUNCH_SCHEDULE).toEqual({ firstGapMs: 50, maxGapMs: 500 });
+    expect(section).toContain('0, 50, 150, 350, 750, 1250, 1750');
+  });
+
+  it('three C# players host, join, chat, mediate, punch each other on loopback and exchange game datagrams', async () => {
+    const ports: Record<string, number> = {};
+    for (const name of ['Host', 'Ann', 'Bob']) ports[name] = await freeUdpPort();
+    const common = {
+      url,
+      roster: 'Host,Ann,Bob',
+      'timeout-ms': PLAYER_TIMEOUT_MS,
+      'punch-timeout-ms': PUNCH_TIMEOUT_MS,
+    };
+    const host = driver('Host', 'host', { ...common, name: 'Host', 'udp-port': ports.Host });
+    const { lobbyId } = await host.waitFor('hosted', 10_000);
+    expect(lobbyId).toMatch(/^[A-Z0-9]{5}$/);
+    const members = ['Ann', 'Bob'].map((name) =>
+      driver(name, 'member', {
+        ...common,
+        name,
+        'udp-port': ports[name],
+        lobby: lobbyId as string,
+      }),
+    );
+    const players = [host, ...members];
+    await Promise.all(players.map((player) => expectSuccess(player)));
+
+    const endpoint = (name: string) => ({ name, ip: '127.0.0.1', port: ports[name] });
+    expect(only(host, 'lobby_list').lobbies).toContainEqual({
+      id: lobbyId,
+      name: 'Unity Night',
+      currentMembers: 1,
+      maxMembers: 3,
+    });
+    expect(
+      host
+        .eventsOf('peer_joined')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['Ann', 'Bob']);
+    for (const member of members) {
+      expect(only(member, 'lobby_joined').info).toMatchObject({
+        lobbyId,
+        lobbyName: 'Unity Night',
+        host: 'Host',
+        lobbyMembers: expect.arrayContaining(['Host', member.label]),
+      });
+    }
+
+    // Every player saw all three lines, in the one order Orion gives the lobby.
+    const chatOf = (player: UnityDriver) =>
+      player.eventsOf('chat').map(({ sender, text }) => `${sender}: ${text}`);
+    expect([...chatOf(host)].sort()).toEqual([
+      'Ann: hello from Ann',
+      'Bob: hello from Bob',
+      'Host: hello from Host',
+    ]);
+    for (const member of members) expect(chatOf(member)).toEqual(chatOf(host));
+
+    for (const player of players) {
+      expect(only(player, 'registered').udpPort).toBe(ports[player.label]);
+      expect(only(player, 'mediation_started').serverUdpPort).toBe(serverUdpPort);
+      expect(only(player, 'lobby_closed')).toMatchObject({ lobbyId, lobbyName: 'Unity Night' });
+      expect(only(player, 'connection_closed').code).toBe(1000);
+      only(player, 'done');
+    }
+
+    // The host is given every member, a member the host, at the ports they really use.
+    expect(byName(only(host, 'peers_received').peers)).toEqual([endpoint('Ann'), endpoint('Bob')]);
+    expect(byName(only(host, 'mediation_succeeded').peers)).toEqual([
+      endpoint('Ann'),
+      endpoint('Bob'),
+    ]);
+    for (const member of members) {
+      expect(only(member, 'peers_received').peers).toEqual([endpoint('Host')]);
+      expect(only(member, 'mediation_succeeded').peers).toEqual([endpoint('Host')]);
+    }
+
+    // One game datagram each way between the host and each member, over the punched sockets.
+    expect(datagramsOf(host)).toEqual([
+      { text: 'game from Ann to Host', ip: '127.0.0.1', port: ports.Ann },
+      { text: 'game from Bob to Host', ip: '127.0.0.1', port: ports.Bob },
+    ]);
+    for (const member of members) {
+      expect(datagramsOf(member)).toEqual([
+        { text: `game from Host to ${member.label}`, ip: '127.0.0.1', port: ports.Host },
+      ]);
+    }
+  }, 40_000);
+
+  it('a C# member and a TypeScript SDK host punch each other with the same hello handshake', async () => {
+    const sdk = await OrionClient.connect({ url, localAddress: '127.0.0.1' });
+    try {
+      const sdkPort = sdk.socket.address().port;
+      const { lobbyId } = await sdk.host({ hostName: 'Sdk', lobbyName: 'Mixed Night' });
+      const memberPort = await freeUdpPort();
+      const member = driver('Cs', 'member', {
+        url,
+        roster: 'Sdk,Cs',
+        name: 'Cs',
+        lobby: lobbyId,
+        'udp-port': memberPort,
+        'timeout-ms': PLAYER_TIMEOUT_MS,
+        'punch-timeout-ms': PUNCH_TIMEOUT_MS,
+      });
+      const gameDatagram = new Promise<{ text: string; port: number }>((resolve) =>
+        sdk.socket.on('message', (data, remote) => {
+          if (!isPunchDatagram(data)) resolve({ text: data.toString(), port: remote.port });
+        }),
+      );
+      expect(await sdk.next('lobby_peerConnect', 10_000)).toEqual({ lobbyId, peerName: 'Cs' });
+      await sdk.chat('hello from Sdk');
+      // The lobby closes on success: the member's own line must be in before that.
+      for (;;) {
+        const { message } = await sdk.next('lobby_messaging_received', 10_000);
+        if (message.senderName === 'Cs') break;
+      }
+      const mediated = sdk.mediate({ punchTimeoutMs: PUNCH_TIMEOUT_MS, relay: 'off' });
+      await sdk.startMediation();
+      const { socket, peers } = await mediated;
+      expect(peers).toEqual([{ name: 'Cs', ip: '127.0.0.1', port: memberPort }]);
+      socket.send('game from Sdk to Cs', memberPort, '127.0.0.1');
+      await expectSuccess(member);
+
+      expect(only(member, 'lobby_joined').info).toMatchObject({
+        lobbyId,
+        host: 'Sdk',
+        lobbyMembers: ['Sdk', 'Cs'],
+      });
+      expect(
+        member
+          .eventsOf('chat')
+          .map(({ sender }) => sender)
+          .sort(),
+      ).toEqual(['Cs', 'Sdk']);
+      const sdkEndpoint = { name: 'Sdk', ip: '127.0.0.1', port: sdkPort };
+      expect(only(member, 'peers_received').peers).toEqual([sdkEndpoint]);
+      expect(only(member, 'mediation_succeeded').peers).toEqual([sdkEndpoint]);
+      expect(datagramsOf(member)).toEqual([
+        { text: 'game from Sdk to Cs', ip: '127.0.0.1', port: sdkPort },
+      ]);
+      expect(await gameDatagram).toEqual({ text: 'game from Cs to Sdk', port: memberPort });
+    } finally {
+      await sdk.close();
+      // After a successful mediate() the socket is ours to close; otherwise close() did.
+      try {
+        sdk.socket.close();
+      } catch {
+        // Already closed.
+      }
+    }
+  }, 40_000);
+
+  it("a refused join throws OrionRequestException carrying Orion's status and errors", async () => {
+    const refused = driver('refused', 'refused-join', { url, lobby: 'ZZZZZ' });
+    await expectSuccess(refused);
+    const [unknownLobby, malformedId] = refused.eventsOf('request_failed');
+    expect(unknownLobby).toMatchObject({
+      status: 409,
+      errors: ['The lobby does not exist.'],
+      request: 'POST /lobbies/ZZZZZ/join',
+      message: 'The lobby does not exist. (HTTP 409 from POST /lobbies/ZZZZZ/join)',
+      lobbyId: null,
+    });
+    expect(malformedId).toMatchObject({
+      status: 400,
+      errors: ['lobbyId must be 5 letters or digits.'],
+    });
+    expect(refused.eventsOf('joined_unexpectedly')).toEqual([]);
+  });
+
+  it('fails fast with OrionConnectionException, naming the address, when nothing listens there', async () => {
+    const deadUrl = `http://127.0.0.1:${await freeTcpPort()}`;
+    const started = Date.now();
+    const check = driver('unreachable', 'unreachable', { url: deadUrl });
+    await expectSuccess(check);
+    // Well under the client's own 5 s connect timeout, let alone the test's.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const connect = only(check, 'connect_failed');
+    expect(connect).toMatchObject({ type: 'OrionConnectionException' });
+    expect(connect.message).toContain(`ws://127.0.0.1:${new URL(deadUrl).port}/`);
+    expect(connect.elapsedMs).toBeLessThan(3_000);
+    const list = only(check, 'request_failed');
+    expect(list).toMatchObject({ type: 'OrionConnectionException' });
+    expect(list.message).toContain(`Orion at ${deadUrl} did not answer GET /lobbies`);
+    expect(list.elapsedMs).toBeLessThan(3_000);
+  });
+});
