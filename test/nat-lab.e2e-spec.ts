@@ -7,6 +7,8 @@ import {
   zeroCounters,
   type Counts,
 } from './support/labs/nat-lab/counters.js';
+import { playSdkHostWithCsMember } from './support/labs/nat-lab/cs-lab-party.js';
+import type { CsPeerProcess } from './support/labs/nat-lab/cs-peer-process.js';
 import { labNamespaces, removeStaleLabNamespaces } from './support/labs/nat-lab/lab-names.js';
 import {
   expectDirectGameTraffic,
@@ -32,6 +34,7 @@ import { PeerPool } from './support/labs/nat-lab/peer-process.js';
 import { serverCounters } from './support/labs/nat-lab/server-counters.js';
 import { NatLab } from './support/labs/nat-lab/topology.js';
 import { failIfRequired } from './support/labs/required-labs.js';
+import { UnityBuild, unityUnavailableReason } from './support/unity/unity-driver.js';
 
 /**
  * Real UDP hole punching through Orion, between SDK clients behind Linux NAT routers in network
@@ -40,6 +43,10 @@ import { failIfRequired } from './support/labs/required-labs.js';
 const unavailable = natLabUnavailableReason();
 if (unavailable) console.warn(`NAT lab skipped: ${unavailable}.`);
 failIfRequired('The NAT lab', unavailable);
+/** The C# peer's case needs mcs and mono as well (Debian: apt-get install -y mono-mcs). */
+const noMono = unavailable ? undefined : unityUnavailableReason();
+if (noMono) console.warn(`NAT lab: the C# peer's case skipped: ${noMono}.`);
+failIfRequired("The NAT lab's C# peer", noMono);
 
 const TIMING: PartyTiming = {
   punchTimeoutMs: 2_000,
@@ -55,6 +62,7 @@ describe.skipIf(unavailable !== undefined)('UDP hole punching through real NATs'
   let orion: OrionProcess | undefined;
   let payloadCounters = false;
   const peers = new PeerPool();
+  const csPeers: CsPeerProcess[] = [];
 
   beforeAll(async () => {
     const stale = await removeStaleLabNamespaces();
@@ -76,6 +84,7 @@ describe.skipIf(unavailable !== undefined)('UDP hole punching through real NATs'
 
   afterEach(async () => {
     await peers.killAll();
+    await Promise.all(csPeers.splice(0).map((peer) => peer.kill()));
     await lab?.removeHomes();
   });
 
@@ -178,6 +187,54 @@ describe.skipIf(unavailable !== undefined)('UDP hole punching through real NATs'
       routers.push(await expectRouterCarriedPunchAndGame(player));
     console.log('NAT lab, host and 3 members counters:', JSON.stringify({ server, routers }));
   }, 30_000);
+
+  it.skipIf(noMono !== undefined)(
+    'a C# (Unity) member and an SDK host, each behind its own cone NAT, punch through and exchange game datagrams',
+    async () => {
+      const build = new UnityBuild();
+      try {
+        build.compile();
+        const { host, member } = await playSdkHostWithCsMember(
+          lab!,
+          peers,
+          build,
+          ['cone', 'cone'],
+          TIMING,
+          payloadCounters,
+          csPeers,
+        );
+        expectSucceeded(host);
+        expectSucceeded(member);
+
+        // The C# client answered ptpMediation_send from its game socket: Orion saw its NAT mapping.
+        expectRewrittenEndpoint(peersFromOrion(host)[0], member.home);
+        expectRewrittenEndpoint(peersFromOrion(member)[0], host.home);
+        expect(mediatedPeers(host)).toEqual([publicEndpoint(member)]);
+        expect(mediatedPeers(member)).toEqual([publicEndpoint(host)]);
+        expect(relayedPeers(host)).toEqual([]);
+        expect(relayedPeers(member)).toEqual([]);
+
+        expectDirectGameTraffic(host, member, TIMING.datagrams);
+        expectDirectGameTraffic(member, host, TIMING.datagrams);
+        expectGameOnlyFrom(host, [member]);
+        expectGameOnlyFrom(member, [host]);
+
+        const server = await serverCounts();
+        expectServerSawOnlyConnects(server, 2);
+        const routers = [
+          await expectRouterCarriedPunchAndGame(host),
+          await expectRouterCarriedPunchAndGame(member),
+        ];
+        console.log(
+          'NAT lab, SDK host and C# member counters:',
+          JSON.stringify({ server, routers }),
+        );
+      } finally {
+        build.remove();
+      }
+    },
+    60_000,
+  );
 
   /**
    * The relay carried the pairs that could not punch: binds, hellos and `relayedGame` game

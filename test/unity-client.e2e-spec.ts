@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Socket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame } from '@orion/protocol';
 import {
@@ -8,6 +9,8 @@ import {
   isPunchDatagram,
   OrionClient,
   punchDelayMs,
+  type MediateOptions,
+  type MediationResult,
 } from '@orion/sdk';
 import { type ChildEvent } from './support/labs/event-lines-child.js';
 import { failIfRequired } from './support/labs/required-labs.js';
@@ -18,6 +21,8 @@ import {
   spawnOrion,
   type OrionProcess,
 } from './support/orion/orion-process.js';
+import { ConnectDetour } from './support/relay/connect-detour.js';
+import { freePortRange, portsOf } from './support/relay/free-port-range.js';
 import {
   UnityBuild,
   UnityDriver,
@@ -26,7 +31,7 @@ import {
 } from './support/unity/unity-driver.js';
 
 /**
- * The Unity / C# client (clients/unity) against a real `node dist/main.js`: the package is
+ * The Unity / C# client (clients/unity) against a real `node dist/main.js` with its relay on: the package is
  * compiled with mcs (C# 7.2, a subset of Unity's 7.3), a console driver built against its public
  * surface runs each scenario under mono, and the test reads what it printed. Without mcs and
  * mono the file says why it skips, unless ORION_REQUIRE_LABS=1 (CI), where that fails.
@@ -44,6 +49,8 @@ const SERVER_TIMERS = [
 const PLAYER_TIMEOUT_MS = 20_000;
 const EXIT_WAIT_MS = PLAYER_TIMEOUT_MS + 5_000;
 const PUNCH_TIMEOUT_MS = 3_000;
+/** The fallback asks this soon, leaving the relay most of the punch timeout. */
+const RELAY_AFTER_MS = 300;
 /** Orion's tokens are 43 URL-safe characters; no client output may contain one. */
 const TOKEN_LIKE = /[A-Za-z0-9_-]{43}/;
 
@@ -146,13 +153,23 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
   let orion: OrionProcess;
   let url = '';
   let serverUdpPort = 0;
+  let relayPorts: number[] = [];
   let build: UnityBuild;
   const running: UnityDriver[] = [];
+  const sdkClients: OrionClient[] = [];
+  const handedOver: Socket[] = [];
+  let detour: ConnectDetour | undefined;
 
   beforeAll(async () => {
     build = new UnityBuild();
     build.compile();
-    orion = spawnOrion([...LOOPBACK_ANY_PORTS, ...SERVER_TIMERS]);
+    const range = await freePortRange(8);
+    relayPorts = portsOf(range);
+    orion = spawnOrion([
+      ...LOOPBACK_ANY_PORTS,
+      ...SERVER_TIMERS,
+      ...['--relayPorts', range, '--relayHost', '127.0.0.1'],
+    ]);
     const ready = await orion.ready();
     url = `http://127.0.0.1:${ready.httpPort}`;
     serverUdpPort = ready.udpPort;
@@ -161,6 +178,17 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
   afterEach(async () => {
     // Whatever the outcome, no driver outlives its test.
     await Promise.all(running.splice(0).map((driver) => driver.kill()));
+    await Promise.all(sdkClients.splice(0).map((client) => client.close()));
+    // After a successful mediate() the socket is ours to close; otherwise close() did.
+    for (const socket of handedOver.splice(0)) {
+      try {
+        socket.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    await detour?.close();
+    detour = undefined;
   });
 
   afterAll(async () => {
@@ -348,6 +376,9 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
       expect(only(player, 'mediation_started').serverUdpPort).toBe(serverUdpPort);
       expect(only(player, 'lobby_closed')).toMatchObject({ lobbyId, lobbyName: 'Unity Night' });
       expect(only(player, 'connection_closed').code).toBe(1000);
+      // Punching worked, so the fallback never asked for the relay.
+      expect(only(player, 'mediation_succeeded').relayed).toEqual([]);
+      expect(player.eventsOf('relay_allocated')).toEqual([]);
       only(player, 'done');
     }
 
@@ -374,67 +405,180 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
     }
   }, 40_000);
 
-  it('a C# member and a TypeScript SDK host punch each other with the same hello handshake', async () => {
-    const sdk = await OrionClient.connect({ url, localAddress: '127.0.0.1' });
-    try {
-      const sdkPort = sdk.socket.address().port;
-      const { lobbyId } = await sdk.host({ hostName: 'Sdk', lobbyName: 'Mixed Night' });
-      const memberPort = await freeUdpPort();
-      const member = driver('Cs', 'member', {
-        url,
-        roster: 'Sdk,Cs',
-        name: 'Cs',
-        lobby: lobbyId,
-        'udp-port': memberPort,
-        'timeout-ms': PLAYER_TIMEOUT_MS,
-        'punch-timeout-ms': PUNCH_TIMEOUT_MS,
-      });
-      const gameDatagram = new Promise<{ text: string; port: number }>((resolve) =>
-        sdk.socket.on('message', (data, remote) => {
-          if (!isPunchDatagram(data)) resolve({ text: data.toString(), port: remote.port });
-        }),
-      );
-      expect(await sdk.next('lobby_peerConnect', 10_000)).toEqual({ lobbyId, peerName: 'Cs' });
-      await sdk.chat('hello from Sdk');
-      // The lobby closes on success: the member's own line must be in before that.
-      for (;;) {
-        const { message } = await sdk.next('lobby_messaging_received', 10_000);
-        if (message.senderName === 'Cs') break;
-      }
-      const mediated = sdk.mediate({ punchTimeoutMs: PUNCH_TIMEOUT_MS, relay: 'off' });
-      await sdk.startMediation();
-      const { socket, peers } = await mediated;
-      expect(peers).toEqual([{ name: 'Cs', ip: '127.0.0.1', port: memberPort }]);
-      socket.send('game from Sdk to Cs', memberPort, '127.0.0.1');
-      await expectSuccess(member);
+  interface MixedPair {
+    sdkPort: number;
+    memberPort: number;
+    lobbyId: string;
+    member: UnityDriver;
+    sdkResult: MediationResult;
+    /** The first game datagram the SDK host's socket received, and where it came from. */
+    gameAtSdk: Promise<{ text: string; port: number }>;
+  }
 
-      expect(only(member, 'lobby_joined').info).toMatchObject({
-        lobbyId,
-        host: 'Sdk',
-        lobbyMembers: ['Sdk', 'Cs'],
-      });
-      expect(
-        member
-          .eventsOf('chat')
-          .map(({ sender }) => sender)
-          .sort(),
-      ).toEqual(['Cs', 'Sdk']);
-      const sdkEndpoint = { name: 'Sdk', ip: '127.0.0.1', port: sdkPort };
-      expect(only(member, 'peers_received').peers).toEqual([sdkEndpoint]);
-      expect(only(member, 'mediation_succeeded').peers).toEqual([sdkEndpoint]);
-      expect(datagramsOf(member)).toEqual([
-        { text: 'game from Sdk to Cs', ip: '127.0.0.1', port: sdkPort },
-      ]);
-      expect(await gameDatagram).toEqual({ text: 'game from Cs to Sdk', port: memberPort });
-    } finally {
-      await sdk.close();
-      // After a successful mediate() the socket is ours to close; otherwise close() did.
-      try {
-        sdk.socket.close();
-      } catch {
-        // Already closed.
-      }
+  /**
+   * A TypeScript SDK host ("Sdk") and a C# member ("Cs") through lobby, chat and mediation with
+   * the given options, then one game datagram each way. `udpHost` sends both connects through a
+   * ConnectDetour, so that no hello can get through and only the relay can join them.
+   */
+  async function sdkHostWithCsMember(
+    sdkMediate: MediateOptions,
+    csArgs: Record<string, string | number>,
+    unpunchable = false,
+  ): Promise<MixedPair> {
+    if (unpunchable) detour = await ConnectDetour.open(serverUdpPort);
+    const udpHost = detour?.host ?? '127.0.0.1';
+    const sdk = await OrionClient.connect({ url, localAddress: '127.0.0.1', udpHost });
+    sdkClients.push(sdk);
+    const sdkPort = sdk.socket.address().port;
+    const { lobbyId } = await sdk.host({ hostName: 'Sdk', lobbyName: 'Mixed Night' });
+    const memberPort = await freeUdpPort();
+    const member = driver('Cs', 'member', {
+      url,
+      roster: 'Sdk,Cs',
+      name: 'Cs',
+      lobby: lobbyId,
+      'udp-port': memberPort,
+      'udp-host': udpHost,
+      'timeout-ms': PLAYER_TIMEOUT_MS,
+      'punch-timeout-ms': PUNCH_TIMEOUT_MS,
+      ...csArgs,
+    });
+    const gameAtSdk = new Promise<{ text: string; port: number }>((resolve) =>
+      sdk.socket.on('message', (data, remote) => {
+        if (!isPunchDatagram(data)) resolve({ text: data.toString(), port: remote.port });
+      }),
+    );
+    expect(await sdk.next('lobby_peerConnect', 10_000)).toEqual({ lobbyId, peerName: 'Cs' });
+    await sdk.chat('hello from Sdk');
+    // The lobby closes on success: the member's own line must be in before that.
+    for (;;) {
+      const { message } = await sdk.next('lobby_messaging_received', 10_000);
+      if (message.senderName === 'Cs') break;
     }
+    const mediated = sdk.mediate({ punchTimeoutMs: PUNCH_TIMEOUT_MS, ...sdkMediate });
+    await sdk.startMediation();
+    const sdkResult = await mediated;
+    handedOver.push(sdkResult.socket);
+    const [toMember] = sdkResult.peers;
+    sdkResult.socket.send('game from Sdk to Cs', toMember.port, toMember.ip);
+    await expectSuccess(member);
+    expect(only(member, 'lobby_joined').info).toMatchObject({
+      lobbyId,
+      host: 'Sdk',
+      lobbyMembers: ['Sdk', 'Cs'],
+    });
+    return { sdkPort, memberPort, lobbyId, member, sdkResult, gameAtSdk };
+  }
+
+  /**
+   * Both sides of a relayed pair ended on the relay: each was given its own relay port, and the
+   * game datagrams each way came from the other side's relay endpoint, not a player's socket.
+   */
+  async function expectRelayedMixedPair(pair: MixedPair): Promise<void> {
+    const { member, sdkResult } = pair;
+    expect(sdkResult.relayed).toEqual(['Cs']);
+    const [toMember] = sdkResult.peers;
+    expect(toMember).toMatchObject({ name: 'Cs', ip: '127.0.0.1' });
+    expect(relayPorts).toContain(toMember.port);
+    const succeeded = only(member, 'mediation_succeeded');
+    expect(succeeded.relayed).toEqual(['Sdk']);
+    const [toHost] = succeeded.peers as { name: string; ip: string; port: number }[];
+    expect(toHost).toMatchObject({ name: 'Sdk', ip: '127.0.0.1' });
+    expect(relayPorts).toContain(toHost.port);
+    expect(toHost.port).not.toBe(toMember.port);
+    expect(member.eventsOf('relay_allocated').length).toBeGreaterThan(0);
+    expect(datagramsOf(member)).toEqual([
+      { text: 'game from Sdk to Cs', ip: '127.0.0.1', port: toHost.port },
+    ]);
+    expect(await pair.gameAtSdk).toEqual({ text: 'game from Cs to Sdk', port: toMember.port });
+  }
+
+  it('a C# member and a TypeScript SDK host punch each other with the same hello handshake', async () => {
+    const pair = await sdkHostWithCsMember({ relay: 'off' }, {});
+    const { member, sdkResult, sdkPort, memberPort } = pair;
+    expect(sdkResult.peers).toEqual([{ name: 'Cs', ip: '127.0.0.1', port: memberPort }]);
+    expect(sdkResult.relayed).toEqual([]);
+    expect(
+      member
+        .eventsOf('chat')
+        .map(({ sender }) => sender)
+        .sort(),
+    ).toEqual(['Cs', 'Sdk']);
+    const sdkEndpoint = { name: 'Sdk', ip: '127.0.0.1', port: sdkPort };
+    expect(only(member, 'peers_received').peers).toEqual([sdkEndpoint]);
+    expect(only(member, 'mediation_succeeded')).toMatchObject({
+      peers: [sdkEndpoint],
+      relayed: [],
+    });
+    expect(member.eventsOf('relay_allocated')).toEqual([]);
+    expect(datagramsOf(member)).toEqual([
+      { text: 'game from Sdk to Cs', ip: '127.0.0.1', port: sdkPort },
+    ]);
+    expect(await pair.gameAtSdk).toEqual({ text: 'game from Cs to Sdk', port: memberPort });
+  }, 40_000);
+
+  it("two C# players with relay: Always end relayed, and a game datagram goes each way through Orion's relay", async () => {
+    const ports: Record<string, number> = {};
+    for (const name of ['Host', 'Ann']) ports[name] = await freeUdpPort();
+    const common = {
+      url,
+      roster: 'Host,Ann',
+      relay: 'always',
+      'timeout-ms': PLAYER_TIMEOUT_MS,
+      'punch-timeout-ms': PUNCH_TIMEOUT_MS,
+    };
+    const host = driver('Host', 'host', { ...common, name: 'Host', 'udp-port': ports.Host });
+    const { lobbyId } = await host.waitFor('hosted', 10_000);
+    const member = driver('Ann', 'member', {
+      ...common,
+      name: 'Ann',
+      'udp-port': ports.Ann,
+      lobby: lobbyId as string,
+    });
+    await Promise.all([host, member].map((player) => expectSuccess(player)));
+
+    // Orion gave each the other's own socket; the mediation replaced it with a relay port.
+    expect(only(host, 'peers_received').peers).toEqual([
+      { name: 'Ann', ip: '127.0.0.1', port: ports.Ann },
+    ]);
+    const relayOf = (player: UnityDriver, other: string) => {
+      const succeeded = only(player, 'mediation_succeeded');
+      expect(succeeded.relayed, player.describe()).toEqual([other]);
+      const [peer] = succeeded.peers as { name: string; ip: string; port: number }[];
+      expect(peer).toMatchObject({ name: other, ip: '127.0.0.1' });
+      expect(relayPorts).toContain(peer.port);
+      expect(player.eventsOf('relay_allocated').length).toBeGreaterThan(0);
+      return peer.port;
+    };
+    const hostsRelay = relayOf(host, 'Ann');
+    const annsRelay = relayOf(member, 'Host');
+    expect(hostsRelay).not.toBe(annsRelay);
+
+    // Each game datagram came from the relay, never from the other player's socket.
+    expect(datagramsOf(host)).toEqual([
+      { text: 'game from Ann to Host', ip: '127.0.0.1', port: hostsRelay },
+    ]);
+    expect(datagramsOf(member)).toEqual([
+      { text: 'game from Host to Ann', ip: '127.0.0.1', port: annsRelay },
+    ]);
+    for (const player of [host, member]) only(player, 'done');
+  }, 40_000);
+
+  it("a C# member with relay: Off follows the relay switch of an SDK host with relay: 'always'", async () => {
+    // The SDK counts no direct hello: the pair can only succeed once the C# side has switched.
+    await expectRelayedMixedPair(await sdkHostWithCsMember({ relay: 'always' }, { relay: 'off' }));
+  }, 40_000);
+
+  it('a C# member that cannot punch its SDK host asks for the relay itself, and both end relayed', async () => {
+    // Both connects go through a detour: no hello gets through, and the SDK never asks.
+    await expectRelayedMixedPair(
+      await sdkHostWithCsMember(
+        { relay: 'off' },
+        { relay: 'fallback', 'relay-after-ms': RELAY_AFTER_MS },
+        true,
+      ),
+    );
+    expect(detour!.clients).toBe(2);
   }, 40_000);
 
   it("a refused join throws OrionRequestException carrying Orion's status and errors", async () => {

@@ -14,5 +14,15 @@ namespace Orion.Client
 
         /// <summary>The hello retry schedule; the default suits most networks.</summary>
         public PunchSchedule Schedule = PunchSchedule.Default;
+
+        /// <summary>
+        /// When to ask Orion to relay a pair: <see cref="RelayMode.Fallback"/> (default),
+        /// <see cref="RelayMode.Always"/> or <see cref="RelayMode.Off"/>. The punch timeout covers
+        /// the relay too, so leave it time: at least a second more than <see cref="RelayAfterMs"/>.
+        /// </summary>
+        public RelayMode Relay = RelayMode.Fallback;
+
+        /// <summary>In <see cref="RelayMode.Fallback"/> mode, how long a peer may stay silent before its pair is relayed; default 2000 ms.</summary>
+        public int RelayAfterMs = 2000;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
@@ -7,6 +8,7 @@ using Orion.Client.Events;
 using Orion.Client.Json;
 using Orion.Client.Protocol;
 using Orion.Client.Punch;
+using Orion.Client.Relay;
 using Orion.Client.Transport;
 
 namespace Orion.Client
@@ -38,6 +40,7 @@ namespace Orion.Client
         private string lobbyId;
         private bool mediationRunning;
         private List<PeerEndpoint> knownPeers;
+        private readonly List<PeerEndpoint> knownRelays = new List<PeerEndpoint>();
         private MediationSession session;
         private bool socketHandedOver;
         private bool disposed;
@@ -175,20 +178,23 @@ namespace Orion.Client
         {
             options = options ?? new MediateOptions();
             MediationSession current;
-            List<PeerEndpoint> peers;
+            List<PeerEndpoint> peers, relays;
             lock (gate)
             {
                 if (!ws.IsOpen) throw new MediationInterruptedException("The connection to Orion is closed.");
                 if (lobbyId == null) throw new InvalidOperationException("Cannot mediate: this client is in no lobby.");
                 if (session != null) throw new InvalidOperationException("MediateAsync is already running for this client.");
-                current = session = new MediationSession(puncher, options, ReportSuccess);
+                var relay = new RelayFallback(Socket, puncher, options, RelayFrames.EncodeBind(token), RequestRelay);
+                current = session = new MediationSession(puncher, options, ReportSuccess, relay);
                 peers = knownPeers;
+                relays = new List<PeerEndpoint>(knownRelays);
             }
+            // Allocations that came first wait in the session until the peer list is there.
+            current.RelayAllocated(relays);
             if (peers != null) current.Start(peers);
             try
             {
-                var reached = await current.Outcome.ConfigureAwait(false);
-                return new MediationResult(Socket, reached);
+                return await current.Outcome.ConfigureAwait(false);
             }
             finally
             {
@@ -240,6 +246,9 @@ namespace Orion.Client
                 case ProtocolMethods.PeersConnectionStart:
                     OnPeersConnectionStart(payload);
                     break;
+                case ProtocolMethods.RelayAllocated:
+                    OnRelayAllocated(payload);
+                    break;
                 case ProtocolMethods.MediationAborted:
                     string reason = payload.GetString("abortReason") ?? "";
                     EndMediation(new MediationAbortedException(reason));
@@ -285,6 +294,7 @@ namespace Orion.Client
                     // A new mediation: only hellos from now on count.
                     mediationRunning = true;
                     knownPeers = null;
+                    knownRelays.Clear();
                     puncher.Reset(memberName);
                 }
             }
@@ -314,6 +324,40 @@ namespace Orion.Client
             Raise(() => { var e = PeersReceived; if (e != null) e(new List<PeerEndpoint>(peers)); });
         }
 
+        private void OnRelayAllocated(JsonObject payload)
+        {
+            var relays = new List<PeerEndpoint>();
+            foreach (var item in payload.GetArray("relays") ?? new List<object>())
+            {
+                var relay = item as JsonObject;
+                var port = relay == null ? null : relay.GetInteger("port");
+                if (relay == null || relay.GetString("peerName") == null || relay.GetString("ip") == null || port == null) continue;
+                relays.Add(new PeerEndpoint(relay.GetString("peerName"), relay.GetString("ip"), (int)port.Value));
+            }
+            MediationSession current;
+            lock (gate)
+            {
+                knownRelays.AddRange(relays);
+                current = session;
+            }
+            if (current != null) current.RelayAllocated(relays);
+        }
+
+        private void RequestRelay(List<string> peerNames)
+        {
+            var payload = new JsonObject { { "token", token }, { "peerNames", peerNames.Cast<object>().ToList() } };
+            try
+            {
+                // Unanswered by a server without the relay: the punch timeout still runs.
+                SendAsync(ProtocolMethods.RelayRequest, payload).ContinueWith(sent => { var ignored = sent.Exception; },
+                    TaskContinuationOptions.OnlyOnFaulted);
+            }
+            catch (OrionConnectionException)
+            {
+                // The WebSocket closed: its close ends this mediation.
+            }
+        }
+
         private void OnMediationSuccess()
         {
             MediationSession current;
@@ -321,13 +365,14 @@ namespace Orion.Client
             {
                 mediationRunning = false;
                 knownPeers = null;
+                knownRelays.Clear();
                 current = session;
                 if (current == null || !current.HasReported) return;
                 socketHandedOver = true;
             }
             // Hand over: the receive loop lets go before the game gets the socket.
             receiveLoop.Stop();
-            current.Succeed();
+            current.Succeed(Socket);
         }
 
         private void EndMediation(Exception reason)
@@ -337,6 +382,7 @@ namespace Orion.Client
             {
                 mediationRunning = false;
                 knownPeers = null;
+                knownRelays.Clear();
                 current = session;
             }
             if (current != null) current.Fail(reason);
@@ -353,6 +399,13 @@ namespace Orion.Client
         private void OnDatagram(byte[] datagram, IPEndPoint remote)
         {
             if (puncher.OnDatagram(datagram, remote)) return;
+            if (RelayFrames.IsRelayBound(datagram))
+            {
+                MediationSession current;
+                lock (gate) current = session;
+                if (current != null) current.RelayBound(remote);
+                return;
+            }
             if (PunchFrames.IsPunchDatagram(datagram)) return;
             var from = UdpEndpoints.Normalize(remote);
             Raise(() => { var e = GameDatagramReceived; if (e != null) e(datagram, from); });
@@ -376,14 +429,22 @@ namespace Orion.Client
 
         private void EnterLobby(string id, string name)
         {
+            bool started;
             lock (gate)
             {
                 lobbyId = id;
                 memberName = name;
-                knownPeers = null;
-                mediationRunning = false;
+                // A host may start the mediation as soon as we are in: its ptpMediation_send and
+                // peer list can arrive before Orion's answer to our join. Keep them.
+                started = mediationRunning;
+                if (!started)
+                {
+                    knownPeers = null;
+                    knownRelays.Clear();
+                }
             }
-            puncher.Reset(name);
+            if (started) puncher.Rename(name);
+            else puncher.Reset(name);
         }
 
         private string RequireLobby(string action)

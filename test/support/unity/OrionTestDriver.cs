@@ -19,8 +19,9 @@ using Orion.Client.Protocol;
 /// </summary>
 public static class OrionTestDriver
 {
-    private static readonly Dictionary<string, string> Args = new Dictionary<string, string>();
-    private static OrionClient pumped;
+    internal static readonly Dictionary<string, string> Args = new Dictionary<string, string>();
+    /// <summary>The client whose events <see cref="WaitUntil"/> raises while it waits.</summary>
+    internal static OrionClient Pumped;
     private static readonly Stopwatch SinceStart = Stopwatch.StartNew();
 
     public static int Main(string[] argv)
@@ -35,6 +36,7 @@ public static class OrionTestDriver
                 case "member": Party(false); break;
                 case "refused-join": RefusedJoin(); break;
                 case "unreachable": Unreachable(); break;
+                case "lab-member": return LabPeer.Run();
                 default: throw new ArgumentException("Unknown scenario: " + string.Join(" ", argv));
             }
             return 0;
@@ -113,6 +115,10 @@ public static class OrionTestDriver
             Emit("lobby_closed", new JsonObject { { "lobbyId", id }, { "lobbyName", lobbyName } });
         };
         client.Closed += code => Emit("connection_closed", new JsonObject { { "code", (double)code } });
+        client.MessageReceived += frame =>
+        {
+            if (frame.Method == ProtocolMethods.RelayAllocated) Emit("relay_allocated", new JsonObject { { "relays", frame.Payload.GetArray("relays") } });
+        };
         client.GameDatagramReceived += (data, from) => gameDatagrams.Add(GameDatagramJson(data, from, true));
 
         string hostName;
@@ -148,10 +154,18 @@ public static class OrionTestDriver
         WaitUntil(() => roster.All(chatSenders.Contains), timeoutMs, "every roster member's chat line");
 
         var punchTimeoutMs = int.Parse(Args["punch-timeout-ms"]);
-        var mediation = client.MediateAsync(new MediateOptions { PunchTimeoutMs = punchTimeoutMs });
+        var mediation = client.MediateAsync(new MediateOptions
+        {
+            PunchTimeoutMs = punchTimeoutMs,
+            Relay = RelayModeOf(Optional("relay", "fallback")),
+            RelayAfterMs = int.Parse(Optional("relay-after-ms", "2000")),
+        });
         if (hosting) Pump(client.StartMediationAsync(), timeoutMs, "starting the mediation");
         var result = Pump(mediation, timeoutMs, "the mediation");
-        Emit("mediation_succeeded", new JsonObject { { "peers", PeersJson(result.Peers) } });
+        Emit("mediation_succeeded", new JsonObject
+        {
+            { "peers", PeersJson(result.Peers) }, { "relayed", result.Relayed.Cast<object>().ToList() },
+        });
 
         // One game datagram to each peer, and one from each, over the handed-over socket.
         var socket = result.Socket;
@@ -249,17 +263,35 @@ public static class OrionTestDriver
         var client = Pump(OrionClient.ConnectAsync(new OrionClientOptions
         {
             Url = Args["url"],
+            UdpHost = Optional("udp-host", null),
             LocalAddress = "127.0.0.1",
             LocalPort = udpPort,
             ConnectTimeoutMs = 5000,
         }), 10000, "connecting");
-        pumped = client;
+        Pumped = client;
         client.HandlerFailed += error => Emit("handler_failed", new JsonObject { { "message", error.ToString() } });
         Emit("registered", new JsonObject { { "udpPort", (double)client.LocalPort } });
         return client;
     }
 
-    private static List<object> PeersJson(IEnumerable<PeerEndpoint> peers)
+    internal static string Optional(string name, string fallback)
+    {
+        string value;
+        return Args.TryGetValue(name, out value) ? value : fallback;
+    }
+
+    internal static RelayMode RelayModeOf(string text)
+    {
+        switch (text)
+        {
+            case "always": return RelayMode.Always;
+            case "off": return RelayMode.Off;
+            case "fallback": return RelayMode.Fallback;
+            default: throw new ArgumentException("Unknown relay mode: " + text);
+        }
+    }
+
+    internal static List<object> PeersJson(IEnumerable<PeerEndpoint> peers)
     {
         return peers.Select(peer => (object)new JsonObject { { "name", peer.Name }, { "ip", peer.Ip }, { "port", (double)peer.Port } }).ToList();
     }
@@ -276,31 +308,31 @@ public static class OrionTestDriver
     }
 
     /// <summary>Waits for a task while raising the client's events on this thread, as a game's Update would.</summary>
-    private static T Pump<T>(Task<T> task, int timeoutMs, string what)
+    internal static T Pump<T>(Task<T> task, int timeoutMs, string what)
     {
         WaitUntil(() => task.IsCompleted, timeoutMs, what);
         return task.GetAwaiter().GetResult();
     }
 
-    private static void Pump(Task task, int timeoutMs, string what)
+    internal static void Pump(Task task, int timeoutMs, string what)
     {
         WaitUntil(() => task.IsCompleted, timeoutMs, what);
         task.GetAwaiter().GetResult();
     }
 
-    private static void WaitUntil(Func<bool> done, int timeoutMs, string what)
+    internal static void WaitUntil(Func<bool> done, int timeoutMs, string what)
     {
         var clock = Stopwatch.StartNew();
         for (;;)
         {
-            if (pumped != null) pumped.Poll();
+            if (Pumped != null) Pumped.Poll();
             if (done()) return;
             if (clock.ElapsedMilliseconds > timeoutMs) throw new TimeoutException("Timed out after " + timeoutMs + " ms waiting for " + what + ".");
             Thread.Sleep(5);
         }
     }
 
-    private static void Emit(string name, JsonObject fields)
+    internal static void Emit(string name, JsonObject fields)
     {
         var line = new JsonObject { { "event", name } };
         foreach (var field in fields) line.Set(field.Key, field.Value);

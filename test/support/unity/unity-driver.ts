@@ -7,7 +7,10 @@ import { repoRoot } from '../orion/orion-process.js';
 
 /** The Unity package (clients/unity) and the console driver the e2e test runs it through. */
 export const unityPackage = join(repoRoot, 'clients/unity');
-const driverSource = join(repoRoot, 'test/support/unity/OrionTestDriver.cs');
+/** The console driver: the e2e scenarios, and the NAT lab's C# member (LabPeer.cs). */
+const driverSources = ['OrionTestDriver.cs', 'LabPeer.cs'].map((file) =>
+  join(repoRoot, 'test/support/unity', file),
+);
 
 /**
  * Unity accepts C# 7.3; Debian's mcs stops at 7.2, a subset, so code that builds here builds
@@ -48,7 +51,7 @@ export class UnityBuild {
   compile(): void {
     const common = [`-langversion:${LANG_VERSION}`, '-warnaserror+', '-nologo'];
     run('mcs', [...common, '-target:library', `-out:${this.library}`, ...runtimeSources()]);
-    run('mcs', [...common, `-out:${this.driver}`, `-r:${this.library}`, driverSource]);
+    run('mcs', [...common, `-out:${this.driver}`, `-r:${this.library}`, ...driverSources]);
   }
 
   remove(): void {
@@ -83,7 +86,8 @@ function run(tool: string, args: string[]): void {
   }
 }
 
-function parseDriverLine(line: string): ChildEvent | undefined {
+/** An `ORION_TEST {json}` line of the driver as an event; any other line is not one. */
+export function parseDriverLine(line: string): ChildEvent | undefined {
   if (!line.startsWith(EVENT_PREFIX)) return undefined;
   return JSON.parse(line.slice(EVENT_PREFIX.length)) as ChildEvent;
 }

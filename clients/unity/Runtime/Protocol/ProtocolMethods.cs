@@ -18,9 +18,14 @@ namespace Orion.Client.Protocol
         // Client to Orion, over the WebSocket.
         public const string LobbyMessagingSend = "lobby_messaging_send";
         public const string PeersConnectionSuccess = "ptpMediation_peersConnection_success";
+        public const string RelayRequest = "ptpMediation_relay_request";
 
         // Client to Orion, over UDP.
         public const string MediationConnect = "ptpMediation_connect";
+        public const string RelayBind = "ptpMediation_relay_bind";
+
+        // Orion's relay to client, over UDP.
+        public const string RelayBound = "ptpMediation_relay_bound";
 
         // Client to client, over UDP: the punch handshake (a client convention, not Orion's).
         public const string PunchHello = "orionPunch_hello";

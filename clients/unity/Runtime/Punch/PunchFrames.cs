@@ -1,6 +1,7 @@
 using System.Text;
 using Orion.Client.Json;
 using Orion.Client.Protocol;
+using Orion.Client.Relay;
 
 namespace Orion.Client
 {
@@ -14,9 +15,6 @@ namespace Orion.Client
         /// <summary>Every handshake datagram method starts with this; games can skip such datagrams.</summary>
         public const string MethodPrefix = "orionPunch_";
 
-        /// <summary>The relay's answer to a bind, which a game may also see late on its socket.</summary>
-        private const string RelayBoundPrefix = "ptpMediation_relay_bound:";
-
         public static byte[] EncodeHello(PunchHello hello)
         {
             var payload = new JsonObject { { "name", hello.Name }, { "ack", hello.Ack } };
@@ -27,7 +25,7 @@ namespace Orion.Client
         public static bool TryDecodeHello(byte[] datagram, out PunchHello hello)
         {
             hello = default(PunchHello);
-            if (!StartsWith(datagram, MethodPrefix)) return false;
+            if (!DatagramPrefix.Matches(datagram, MethodPrefix)) return false;
             var frame = FrameCodec.DecodeDatagram(datagram);
             if (frame == null || frame.Method != ProtocolMethods.PunchHello) return false;
             var name = frame.Payload.GetString("name");
@@ -43,19 +41,9 @@ namespace Orion.Client
         /// </summary>
         public static bool IsPunchDatagram(byte[] datagram)
         {
-            if (StartsWith(datagram, RelayBoundPrefix)) return true;
-            return StartsWith(datagram, MethodPrefix) && FrameCodec.DecodeDatagram(datagram) != null;
-        }
-
-        // A cheap byte check first, so that game traffic is never decoded as text.
-        private static bool StartsWith(byte[] datagram, string prefix)
-        {
-            if (datagram == null || datagram.Length <= prefix.Length) return false;
-            for (int i = 0; i < prefix.Length; i++)
-            {
-                if (datagram[i] != (byte)prefix[i]) return false;
-            }
-            return true;
+            // The relay's answer to a bind, which a game may also see late on its socket.
+            if (RelayFrames.IsRelayBound(datagram)) return true;
+            return DatagramPrefix.Matches(datagram, MethodPrefix) && FrameCodec.DecodeDatagram(datagram) != null;
         }
     }
 }
