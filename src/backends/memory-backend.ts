@@ -4,7 +4,7 @@ import { InMemoryClientStore } from '../clients/in-memory-client.store.js';
 import { CLIENT_MESSENGER } from '../common/client-messenger.js';
 import { ClientRegistry } from '../connections/client-registry.js';
 import { InMemoryLobbyStore } from '../lobbies/in-memory-lobby.store.js';
-import { LOBBY_STORE } from '../lobbies/lobby-store.js';
+import { LOBBY_STORE, type LobbyStore } from '../lobbies/lobby-store.js';
 import { InMemoryMediationStore } from '../mediation/in-memory-mediation.store.js';
 import { LocalTimerHome, MEDIATION_TIMER_HOME } from '../mediation/mediation-timer-home.js';
 import { MEDIATION_STORE } from '../mediation/mediation-store.js';
@@ -21,7 +21,12 @@ export function memoryBackend(): Provider[] {
   return [
     { provide: CLIENT_STORE, useClass: InMemoryClientStore },
     { provide: LOBBY_STORE, useClass: InMemoryLobbyStore },
-    { provide: MEDIATION_STORE, useClass: InMemoryMediationStore },
+    {
+      provide: MEDIATION_STORE,
+      // A member's report finds its lobby in the lobby store, as the Redis scripts do.
+      useFactory: (lobbies: LobbyStore) => new InMemoryMediationStore(lobbies),
+      inject: [LOBBY_STORE],
+    },
     { provide: CLIENT_MESSENGER, useExisting: ClientRegistry },
     { provide: MEDIATION_TIMER_HOME, useClass: LocalTimerHome },
     { provide: STORE_HEALTH, useValue: memoryHealth },

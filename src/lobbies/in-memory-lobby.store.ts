@@ -1,5 +1,11 @@
-import type { Lobby } from './lobby.js';
-import { MemberInAnotherLobby, type LobbyStore } from './lobby-store.js';
+import type { Lobby, LobbyMember } from './lobby.js';
+import {
+  MemberInAnotherLobby,
+  type AddMemberResult,
+  type LobbyStore,
+  type LockResult,
+} from './lobby-store.js';
+import { nameKey } from './name-key.js';
 
 /** Process-local lobby state. Records are immutable, so they are shared, not copied. */
 export class InMemoryLobbyStore implements LobbyStore {
@@ -8,8 +14,11 @@ export class InMemoryLobbyStore implements LobbyStore {
 
   async insert(lobby: Lobby): Promise<boolean> {
     if (this.lobbies.has(lobby.id)) return false;
-    this.refuseMembersElsewhere(lobby);
-    this.write(lobby);
+    for (const { clientId } of lobby.members) {
+      if (this.lobbyIdByMember.has(clientId)) throw new MemberInAnotherLobby(clientId);
+    }
+    this.lobbies.set(lobby.id, lobby);
+    for (const member of lobby.members) this.lobbyIdByMember.set(member.clientId, lobby.id);
     return true;
   }
 
@@ -34,45 +43,58 @@ export class InMemoryLobbyStore implements LobbyStore {
     return [...this.lobbies.values()].filter((lobby) => lobby.isPublic);
   }
 
-  async update(id: string, change: (current: Lobby) => Lobby): Promise<Lobby | undefined> {
-    const current = this.lobbies.get(id);
-    if (!current) return undefined;
-    const next = change(current);
-    this.refuseMembersElsewhere(next);
-    this.unindex(current);
-    this.write(next);
-    return next;
+  async addMember(lobbyId: string, member: LobbyMember): Promise<AddMemberResult> {
+    const memberOf = this.lobbyIdByMember.get(member.clientId);
+    if (memberOf === lobbyId) return { outcome: 'already_member' };
+    if (memberOf !== undefined) throw new MemberInAnotherLobby(member.clientId);
+    const current = this.lobbies.get(lobbyId);
+    if (!current) return { outcome: 'missing' };
+    if (current.locked) return { outcome: 'locked' };
+    if (current.members.length >= current.maxMembers) return { outcome: 'full' };
+    const key = nameKey(member.name);
+    if (current.members.some((other) => nameKey(other.name) === key)) {
+      return { outcome: 'name_taken' };
+    }
+    const lobby = { ...current, members: [...current.members, member] };
+    this.lobbies.set(lobbyId, lobby);
+    this.lobbyIdByMember.set(member.clientId, lobbyId);
+    return { outcome: 'added', lobby };
+  }
+
+  async removeMember(lobbyId: string, clientId: string): Promise<Lobby | undefined> {
+    const current = this.lobbies.get(lobbyId);
+    if (!current?.members.some((member) => member.clientId === clientId)) return undefined;
+    const lobby = { ...current, members: current.members.filter((m) => m.clientId !== clientId) };
+    this.lobbies.set(lobbyId, lobby);
+    this.lobbyIdByMember.delete(clientId);
+    return lobby;
+  }
+
+  async lock(lobbyId: string, hostId: string, minMembers: number): Promise<LockResult> {
+    const current = this.lobbies.get(lobbyId);
+    if (!current) return { outcome: 'missing' };
+    if (current.hostId !== hostId) return { outcome: 'not_host' };
+    if (current.locked) return { outcome: 'already_locked' };
+    if (current.members.length < minMembers) return { outcome: 'too_few' };
+    const lobby = { ...current, locked: true };
+    this.lobbies.set(lobbyId, lobby);
+    return { outcome: 'locked', lobby };
+  }
+
+  async unlock(lobbyId: string): Promise<void> {
+    const current = this.lobbies.get(lobbyId);
+    if (current) this.lobbies.set(lobbyId, { ...current, locked: false });
   }
 
   async delete(id: string): Promise<Lobby | undefined> {
     const lobby = this.lobbies.get(id);
     if (!lobby) return undefined;
     this.lobbies.delete(id);
-    this.unindex(lobby);
+    for (const member of lobby.members) this.lobbyIdByMember.delete(member.clientId);
     return lobby;
   }
 
   async count(): Promise<number> {
     return this.lobbies.size;
-  }
-
-  private refuseMembersElsewhere(lobby: Lobby): void {
-    for (const { clientId } of lobby.members) {
-      const other = this.lobbyIdByMember.get(clientId);
-      if (other !== undefined && other !== lobby.id) throw new MemberInAnotherLobby(clientId);
-    }
-  }
-
-  private write(lobby: Lobby): void {
-    this.lobbies.set(lobby.id, lobby);
-    for (const member of lobby.members) this.lobbyIdByMember.set(member.clientId, lobby.id);
-  }
-
-  private unindex(lobby: Lobby): void {
-    for (const member of lobby.members) {
-      if (this.lobbyIdByMember.get(member.clientId) === lobby.id) {
-        this.lobbyIdByMember.delete(member.clientId);
-      }
-    }
   }
 }

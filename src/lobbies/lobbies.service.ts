@@ -6,7 +6,7 @@ import {
 } from '../common/client-messenger.js';
 import { OnOrionEvent, OrionEventBus, type OrionEvents } from '../common/orion-events.js';
 import { ClientsService } from '../clients/clients.service.js';
-import { Errors } from '../common/orion-error.js';
+import { Errors, type OrionError } from '../common/orion-error.js';
 import { newLobbyId } from '../common/random-ids.js';
 import type {
   CreateLobbyResponse,
@@ -14,8 +14,13 @@ import type {
   ListLobbiesResponse,
 } from './dto/lobby-responses.js';
 import { hostOf, memberOf, type Lobby } from './lobby.js';
-import { LOBBY_STORE, MemberInAnotherLobby, type LobbyStore } from './lobby-store.js';
-import { nameKey } from './name-key.js';
+import {
+  LOBBY_STORE,
+  MemberInAnotherLobby,
+  type AddMemberResult,
+  type LobbyStore,
+  type LockResult,
+} from './lobby-store.js';
 
 const LOBBY_ID_ATTEMPTS = 20;
 export const MIN_MEDIATION_MEMBERS = 2;
@@ -53,8 +58,8 @@ export class LobbiesService {
     };
   }
 
+  /** A client already in a lobby is refused by the store's insert (no read before it). */
   async create(clientId: string, command: CreateLobbyCommand): Promise<CreateLobbyResponse> {
-    if (await this.store.findByMember(clientId)) throw Errors.alreadyInLobby();
     for (let attempt = 0; attempt < LOBBY_ID_ATTEMPTS; attempt++) {
       const lobby: Lobby = {
         id: newLobbyId(),
@@ -76,22 +81,14 @@ export class LobbiesService {
   }
 
   async join(clientId: string, rawLobbyId: string, peerName: string): Promise<JoinLobbyResponse> {
-    if (await this.store.findByMember(clientId)) throw Errors.alreadyInLobby();
     const lobbyId = normalizeLobbyId(rawLobbyId);
-    const peerKey = nameKey(peerName);
-    const joined = await this.store
-      .update(lobbyId, (lobby) => {
-        if (memberOf(lobby, clientId)) throw Errors.alreadyInLobby();
-        if (lobby.locked) throw Errors.lobbyLocked();
-        if (lobby.members.length >= lobby.maxMembers) throw Errors.lobbyFull();
-        // Checked inside the store's atomic update, so two racing look-alikes cannot both join.
-        if (lobby.members.some((member) => nameKey(member.name) === peerKey)) {
-          throw Errors.nameTaken();
-        }
-        return { ...lobby, members: [...lobby.members, { clientId, name: peerName }] };
-      })
+    // One atomic step checks the seat, the lock, the capacity and the name (see nameKey),
+    // so two racing look-alikes cannot both join.
+    const seated = await this.store
+      .addMember(lobbyId, { clientId, name: peerName })
       .catch(refuseSecondLobby);
-    if (!joined) throw Errors.lobbyNotFound();
+    if (seated.outcome !== 'added') throw JOIN_REFUSALS[seated.outcome]();
+    const joined = seated.lobby;
     // Per-client events log at debug; lobby creation and closing stay at `log`.
     this.logger.debug({ lobbyId, clientId }, 'Client joined lobby');
 
@@ -130,18 +127,17 @@ export class LobbiesService {
 
   /** Locks the lobby for mediation, if `clientId` is its host and it can mediate. */
   async lockForMediation(clientId: string, rawLobbyId: string): Promise<Lobby> {
-    const locked = await this.store.update(normalizeLobbyId(rawLobbyId), (lobby) => {
-      if (lobby.hostId !== clientId) throw Errors.notHost();
-      if (lobby.locked) throw Errors.mediationUnderway();
-      if (lobby.members.length < MIN_MEDIATION_MEMBERS) throw Errors.tooFewMembers();
-      return { ...lobby, locked: true };
-    });
-    if (!locked) throw Errors.lobbyNotFound();
-    return locked;
+    const locked = await this.store.lock(
+      normalizeLobbyId(rawLobbyId),
+      clientId,
+      MIN_MEDIATION_MEMBERS,
+    );
+    if (locked.outcome !== 'locked') throw LOCK_REFUSALS[locked.outcome]();
+    return locked.lobby;
   }
 
   async unlock(lobbyId: string): Promise<void> {
-    await this.store.update(lobbyId, (lobby) => ({ ...lobby, locked: false }));
+    await this.store.unlock(lobbyId);
   }
 
   /** Closes the lobby: every member still present (all but `departedId`) hears `lobby_closed`. */
@@ -177,16 +173,7 @@ export class LobbiesService {
     // race: only the one that removes the member goes on to tell the lobby.
     const leaving = memberOf(lobby, clientId);
     if (!leaving) return;
-    const alreadyGone = new Error('already left');
-    const remaining = await this.store
-      .update(lobby.id, (current) => {
-        if (!memberOf(current, clientId)) throw alreadyGone;
-        return { ...current, members: current.members.filter((m) => m.clientId !== clientId) };
-      })
-      .catch((error: unknown) => {
-        if (error === alreadyGone) return undefined;
-        throw error;
-      });
+    const remaining = await this.store.removeMember(lobby.id, clientId);
     if (!remaining) return;
     this.logger.debug({ lobbyId: lobby.id, clientId }, 'Client left lobby');
     sendToMembers(this.messenger, remaining.hostId, remaining.members, 'lobby_peerDisconnect', {
@@ -222,14 +209,28 @@ export class LobbiesService {
   }
 }
 
+/** The domain error for each reason the store refused a seat. */
+const JOIN_REFUSALS: Record<Exclude<AddMemberResult['outcome'], 'added'>, () => OrionError> = {
+  missing: Errors.lobbyNotFound,
+  already_member: Errors.alreadyInLobby,
+  locked: Errors.lobbyLocked,
+  full: Errors.lobbyFull,
+  name_taken: Errors.nameTaken,
+};
+
+/** The domain error for each reason the store refused to lock a lobby for mediation. */
+const LOCK_REFUSALS: Record<Exclude<LockResult['outcome'], 'locked'>, () => OrionError> = {
+  missing: Errors.lobbyNotFound,
+  not_host: Errors.notHost,
+  already_locked: Errors.mediationUnderway,
+  too_few: Errors.tooFewMembers,
+};
+
 export function normalizeLobbyId(raw: string): string {
   return raw.trim().toUpperCase();
 }
 
-/**
- * The checks before a create or join read the store first; when another request put the
- * client in a lobby in between, the store's own refusal arrives here instead.
- */
+/** The store refuses to put a client in a second lobby; clients hear it as ALREADY_IN_LOBBY. */
 function refuseSecondLobby(error: unknown): never {
   if (error instanceof MemberInAnotherLobby) throw Errors.alreadyInLobby();
   throw error;

@@ -1,9 +1,19 @@
-import type { Lobby } from './lobby.js';
+import type { Lobby, LobbyMember } from './lobby.js';
+
+/** What became of a join: the lobby with its new member, or why the seat was refused. */
+export type AddMemberResult =
+  | { outcome: 'added'; lobby: Lobby }
+  | { outcome: 'missing' | 'already_member' | 'locked' | 'full' | 'name_taken' };
+
+/** What became of a lock for mediation: the locked lobby, or why it was refused. */
+export type LockResult =
+  | { outcome: 'locked'; lobby: Lobby }
+  | { outcome: 'missing' | 'not_host' | 'already_locked' | 'too_few' };
 
 /**
- * Lobby state, injected by {@link LOBBY_STORE}. Each write is atomic on its own: a
- * shared store implements `update` as compare-and-set, so rules checked inside the
- * change function hold even when replicas race.
+ * Lobby state, injected by {@link LOBBY_STORE}. Each operation is atomic on its own and
+ * checks what it must against the stored lobby in the same step, so the rules hold even
+ * when replicas race for a seat or a name, without a read before the write.
  */
 export interface LobbyStore {
   /**
@@ -20,11 +30,21 @@ export interface LobbyStore {
   /** Every lobby, public or not. */
   list(): Promise<Lobby[]>;
   /**
-   * Replaces the lobby with `change(current)`. `change` may throw to refuse; nothing
-   * is written then. Returns undefined when the lobby does not exist. Throws
-   * {@link MemberInAnotherLobby} when the change adds a client that is in another lobby.
+   * Seats `member` last, checked in this order: a client already in this lobby
+   * (`already_member`) or in another ({@link MemberInAnotherLobby} is thrown), a lobby
+   * that does not exist, is locked, is full, or has a member whose name has the same
+   * {@link import('./name-key.js').nameKey}.
    */
-  update(id: string, change: (current: Lobby) => Lobby): Promise<Lobby | undefined>;
+  addMember(lobbyId: string, member: LobbyMember): Promise<AddMemberResult>;
+  /** Removes a member; undefined when the lobby does not exist or the client is not in it. */
+  removeMember(lobbyId: string, clientId: string): Promise<Lobby | undefined>;
+  /**
+   * Locks the lobby for mediation, checked in this order: it exists, `hostId` is its host,
+   * it is not locked yet, it has at least `minMembers` members.
+   */
+  lock(lobbyId: string, hostId: string, minMembers: number): Promise<LockResult>;
+  /** Unlocks the lobby, if it still exists. */
+  unlock(lobbyId: string): Promise<void>;
   delete(id: string): Promise<Lobby | undefined>;
   count(): Promise<number>;
 }

@@ -116,7 +116,7 @@ describe('MediationService', () => {
     lobbies = new FakeLobbies(timeline);
     events = new RecordingEventBus();
     service = new MediationService(
-      new InMemoryMediationStore(),
+      new InMemoryMediationStore(lobbies),
       messenger,
       lobbies as unknown as LobbiesService,
       fakeClients as ClientsService,

@@ -16,12 +16,9 @@ import { OrionConfig } from '../config/orion-config.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { memberOf, type LobbyMember } from '../lobbies/lobby.js';
 import {
-  everyoneConnected,
   membersNotHeardFrom,
   pairedPeersNamed,
   peersFor,
-  recordConnected,
-  recordEndpoint,
   startMediation,
   type Endpoint,
   type Mediation,
@@ -100,13 +97,9 @@ export class MediationService implements OnApplicationShutdown {
   }
 
   async reportPeersConnected(clientId: string): Promise<void> {
-    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
-    if (lobbyId === undefined) throw Errors.noMediation();
-    const updated = await this.store.update(lobbyId, (current) =>
-      recordConnected(current, clientId),
-    );
-    if (!updated) throw Errors.noMediation();
-    if (everyoneConnected(updated)) await this.succeed(updated);
+    const change = await this.store.recordConnected(clientId);
+    if (change.outcome !== 'changed') throw Errors.noMediation();
+    if (change.completed) await this.succeed(change.completed);
   }
 
   /**
@@ -116,22 +109,22 @@ export class MediationService implements OnApplicationShutdown {
   async captureEndpoint(token: string, endpoint: Endpoint): Promise<EndpointOutcome> {
     const clientId = await this.clients.resolveToken(token).catch(() => undefined);
     if (clientId === undefined) return 'unknown_token';
-    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
-    const before = lobbyId === undefined ? undefined : await this.store.get(lobbyId);
-    if (lobbyId === undefined || !before) return 'not_mediating';
-    const updated = await this.store.update(lobbyId, (current) =>
-      recordEndpoint(current, clientId, endpoint),
-    );
-    if (!updated) return 'already_recorded';
+    // One atomic step that finds the member's lobby too: packets of one lobby arriving
+    // together never retry.
+    const change = await this.store.recordEndpoint(clientId, endpoint, Date.now());
+    if (change.outcome === 'missing') return 'not_mediating';
+    if (change.outcome === 'unchanged') return 'already_recorded';
+    const { lobbyId, completed } = change;
     // One per member and mediation: debug, like the other per-client events.
     this.logger.debug({ lobbyId, clientId }, 'UDP endpoint captured');
-    if (updated.phase === 'connecting') {
+    if (completed) {
       this.events.emit('mediation.phaseEnded', {
         lobbyId,
         phase: 'collecting',
-        durationMs: updated.phaseStartedAt - before.phaseStartedAt,
+        // Collecting began with the mediation.
+        durationMs: completed.phaseStartedAt - completed.startedAt,
       });
-      await this.enterConnecting(updated);
+      await this.enterConnecting(completed);
     }
     return 'recorded';
   }
@@ -310,10 +303,7 @@ export class MediationService implements OnApplicationShutdown {
     this.timers.clear(lobbyId);
     // A timeout ends only the phase that armed it: with replicas sharing the store,
     // another replica may have moved the mediation on since.
-    const ended = await this.store.delete(
-      lobbyId,
-      inPhase && ((current) => current.phase === inPhase),
-    );
+    const ended = await this.store.delete(lobbyId, inPhase);
     if (!ended) return undefined;
     // Ended here while its timers run elsewhere: that process clears them.
     await this.timerHome.route(lobbyId, ended.hostId).catch(() => undefined);

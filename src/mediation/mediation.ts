@@ -44,7 +44,9 @@ export function startMediation(
   lobbyId: string,
   hostId: string,
   members: readonly LobbyMember[],
+  now = Date.now(),
 ): Mediation {
+  // One clock reading: collecting begins when the mediation does.
   return {
     lobbyId,
     hostId,
@@ -52,26 +54,31 @@ export function startMediation(
     phase: 'collecting',
     endpoints: {},
     connected: [],
-    startedAt: Date.now(),
-    phaseStartedAt: Date.now(),
+    startedAt: now,
+    phaseStartedAt: now,
   };
 }
 
-/** Records a member's endpoint; undefined when the packet changes nothing. */
+/**
+ * Records a member's endpoint; undefined when the packet changes nothing. The packet that
+ * completes the set moves the mediation to `connecting` at `now`. (The Redis store runs
+ * the same rule in Lua: src/redis/mediation-scripts.ts.)
+ */
 export function recordEndpoint(
   mediation: Mediation,
   clientId: string,
   endpoint: Endpoint,
+  now = Date.now(),
 ): Mediation | undefined {
   if (mediation.phase !== 'collecting' || clientId in mediation.endpoints) return undefined;
   if (!isMember(mediation, clientId)) return undefined;
   const endpoints = { ...mediation.endpoints, [clientId]: endpoint };
   const everyoneHeard = mediation.members.every((member) => member.clientId in endpoints);
   if (!everyoneHeard) return { ...mediation, endpoints };
-  return { ...mediation, endpoints, phase: 'connecting', phaseStartedAt: Date.now() };
+  return { ...mediation, endpoints, phase: 'connecting', phaseStartedAt: now };
 }
 
-/** Records a member's success report; undefined when it changes nothing. */
+/** Records a member's success report; undefined when it changes nothing (Lua twin as above). */
 export function recordConnected(mediation: Mediation, clientId: string): Mediation | undefined {
   if (mediation.phase !== 'connecting' || mediation.connected.includes(clientId)) return undefined;
   if (!isMember(mediation, clientId)) return undefined;

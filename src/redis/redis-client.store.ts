@@ -1,58 +1,84 @@
 import type { Redis } from 'ioredis';
 import type { ClientRecord, ClientStore } from '../clients/client-store.js';
+import { CLIENT_SCRIPTS } from './client-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
+import { RedisScripts } from './redis-scripts.js';
+
+/** Field of a client's record in the `clients` hash. */
+const BY_ID = 'id:';
+/** Field of the same record by token: a record never changes, so it is stored twice. */
+const BY_TOKEN = 'tok:';
 
 /**
- * Clients in Redis: the record by id, the id by token, the set of ids for counting, and
- * each replica's set of ids, so that a survivor can find a dead replica's clients.
+ * Clients in Redis: one hash holding each record twice, by id and by token, so that a
+ * client is registered in one command and found by either in one. A dead replica's clients
+ * are found by scanning the records, which is rare enough not to keep an index per replica.
  */
 export class RedisClientStore implements ClientStore {
+  private readonly scripts: RedisScripts<keyof typeof CLIENT_SCRIPTS>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    this.scripts = new RedisScripts(redis, CLIENT_SCRIPTS);
+  }
 
   async insert(client: ClientRecord): Promise<void> {
-    await this.redis
-      .multi()
-      .set(this.keys.client(client.id), JSON.stringify(client))
-      .set(this.keys.token(client.token), client.id)
-      .sadd(this.keys.clients, client.id)
-      .sadd(this.keys.replicaClients(client.replicaId), client.id)
-      .exec();
+    const json = JSON.stringify(client);
+    await this.redis.hset(
+      this.keys.clients,
+      BY_ID + client.id,
+      json,
+      BY_TOKEN + client.token,
+      json,
+    );
   }
 
   async get(id: string): Promise<ClientRecord | undefined> {
-    return parse(await this.redis.get(this.keys.client(id)));
+    return parse(await this.redis.hget(this.keys.clients, BY_ID + id));
   }
 
   async findByToken(token: string): Promise<ClientRecord | undefined> {
-    const id = await this.redis.get(this.keys.token(token));
-    return id === null ? undefined : this.get(id);
+    return parse(await this.redis.hget(this.keys.clients, BY_TOKEN + token));
   }
 
   async delete(id: string): Promise<ClientRecord | undefined> {
-    // GETDEL makes exactly one caller the one that removed the client.
-    const client = parse(await this.redis.getdel(this.keys.client(id)));
-    if (!client) return undefined;
-    await this.redis
-      .multi()
-      .del(this.keys.token(client.token))
-      .srem(this.keys.clients, id)
-      .srem(this.keys.replicaClients(client.replicaId), id)
-      .exec();
-    return client;
+    const reply = await this.scripts.run(
+      'clientDelete',
+      [this.keys.clients],
+      [BY_ID + id, BY_TOKEN],
+    );
+    return parse(reply as string | null);
   }
 
   async count(): Promise<number> {
-    return this.redis.scard(this.keys.clients);
+    // Two fields per client.
+    return (await this.redis.hlen(this.keys.clients)) / 2;
   }
 
-  idsOnReplica(replicaId: string): Promise<string[]> {
-    return this.redis.smembers(this.keys.replicaClients(replicaId));
+  async idsOnReplica(replicaId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(
+        this.keys.clients,
+        cursor,
+        'MATCH',
+        `${BY_ID}*`,
+        'COUNT',
+        1000,
+      );
+      for (let i = 1; i < flat.length; i += 2) {
+        const client = parse(flat[i]);
+        if (client?.replicaId === replicaId) ids.push(client.id);
+      }
+      cursor = next;
+    } while (cursor !== '0');
+    return ids;
   }
 }
 
-function parse(json: string | null): ClientRecord | undefined {
-  return json === null ? undefined : (JSON.parse(json) as ClientRecord);
+function parse(json: string | null | undefined): ClientRecord | undefined {
+  return json === null || json === undefined ? undefined : (JSON.parse(json) as ClientRecord);
 }

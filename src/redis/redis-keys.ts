@@ -5,31 +5,19 @@
 export class RedisKeys {
   constructor(readonly prefix = '{orion}:') {}
 
-  client(clientId: string): string {
-    return `${this.prefix}client:${clientId}`;
-  }
-
-  token(token: string): string {
-    return `${this.prefix}token:${token}`;
-  }
-
-  /** The set of every connected client's id. */
+  /** The hash of every connected client's record, by id and by token. */
   get clients(): string {
     return `${this.prefix}clients`;
   }
 
-  lobby(lobbyId: string): string {
-    return `${this.prefix}lobby:${lobbyId}`;
-  }
-
-  /** The lobby id a client is a member of. */
-  member(clientId: string): string {
-    return `${this.prefix}member:${clientId}`;
+  /** The hash of every lobby record (`l:<id>`) and member entry (`m:<clientId>`). */
+  get lobbies(): string {
+    return `${this.prefix}lobbies`;
   }
 
   /** The set of every lobby id. */
-  get lobbies(): string {
-    return `${this.prefix}lobbies`;
+  get lobbyIds(): string {
+    return `${this.prefix}lobby-ids`;
   }
 
   /** Public lobby ids scored by creation time, for the listing. */
@@ -37,18 +25,9 @@ export class RedisKeys {
     return `${this.prefix}public`;
   }
 
-  mediation(lobbyId: string): string {
-    return `${this.prefix}mediation:${lobbyId}`;
-  }
-
   /** The pub/sub channel of one replica: messages for the clients whose sockets it holds. */
   replicaChannel(replicaId: string): string {
     return `${this.prefix}replica:${replicaId}`;
-  }
-
-  /** The ids of the clients whose sockets one replica holds. */
-  replicaClients(replicaId: string): string {
-    return `${this.prefix}replica-clients:${replicaId}`;
   }
 
   /** Present while a replica is alive: it renews the key before its TTL runs out. */
@@ -66,7 +45,7 @@ export class RedisKeys {
     return `${this.prefix}replicas`;
   }
 
-  /** The set of every lobby id with a running mediation. */
+  /** The hash of every running mediation: lobby id to the record as JSON. */
   get mediations(): string {
     return `${this.prefix}mediations`;
   }

@@ -1,33 +1,40 @@
 import type { Redis } from 'ioredis';
-import type { Lobby } from '../lobbies/lobby.js';
-import { MemberInAnotherLobby, type LobbyStore } from '../lobbies/lobby-store.js';
-import { casUntilSettled } from './compare-and-set.js';
+import type { Lobby, LobbyMember } from '../lobbies/lobby.js';
+import {
+  MemberInAnotherLobby,
+  type AddMemberResult,
+  type LobbyStore,
+  type LockResult,
+} from '../lobbies/lobby-store.js';
+import { nameKey } from '../lobbies/name-key.js';
+import { LOBBY_SCRIPTS } from './lobby-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisScripts } from './redis-scripts.js';
 
 /**
- * Lobbies in Redis: each record as JSON, a member key per client pointing at its lobby,
- * the set of all lobby ids and the public ones by creation time. Every write that
- * touches more than one key is a script, and `update` is compare-and-set.
+ * Lobbies in Redis (layout in lobby-scripts.ts): records and member entries in one hash,
+ * the ids in a set, the public ones by creation time. Every step is one script or command.
  */
 export class RedisLobbyStore implements LobbyStore {
-  private readonly scripts: RedisScripts;
+  private readonly scripts: RedisScripts<keyof typeof LOBBY_SCRIPTS>;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {
-    this.scripts = new RedisScripts(redis);
+    this.scripts = new RedisScripts(redis, LOBBY_SCRIPTS);
   }
 
   async insert(lobby: Lobby): Promise<boolean> {
+    // Each member's name key, which Lua cannot compute, for the name rule of later joins.
+    const nameKeys = Object.fromEntries(lobby.members.map((m) => [m.clientId, nameKey(m.name)]));
     const reply = await this.scripts.run(
-      'insertLobby',
-      [this.keys.lobby(lobby.id), this.keys.lobbies, this.keys.publicLobbies],
+      'lobbyInsert',
+      [this.keys.lobbies, this.keys.lobbyIds, this.keys.publicLobbies],
       [
-        this.keys.prefix,
         lobby.id,
         JSON.stringify(lobby),
+        JSON.stringify(nameKeys),
         lobby.isPublic ? '1' : '0',
         lobby.createdAt,
         ...lobby.members.map((member) => member.clientId),
@@ -39,7 +46,7 @@ export class RedisLobbyStore implements LobbyStore {
   }
 
   async get(id: string): Promise<Lobby | undefined> {
-    return parse(await this.redis.get(this.keys.lobby(id)));
+    return parse(await this.redis.hget(this.keys.lobbies, `l:${id}`));
   }
 
   async findByMember(clientId: string): Promise<Lobby | undefined> {
@@ -48,60 +55,77 @@ export class RedisLobbyStore implements LobbyStore {
   }
 
   async lobbyIdOf(clientId: string): Promise<string | undefined> {
-    return (await this.redis.get(this.keys.member(clientId))) ?? undefined;
+    return (await this.redis.hget(this.keys.lobbies, `m:${clientId}`)) ?? undefined;
   }
 
   async list(): Promise<Lobby[]> {
-    return this.many(await this.redis.smembers(this.keys.lobbies));
+    return this.many(await this.redis.smembers(this.keys.lobbyIds));
   }
 
   async listPublic(): Promise<Lobby[]> {
     return this.many(await this.redis.zrange(this.keys.publicLobbies, '0', '-1'));
   }
 
-  async update(id: string, change: (current: Lobby) => Lobby): Promise<Lobby | undefined> {
-    return casUntilSettled(`lobby ${id}`, async () => {
-      const stored = await this.redis.get(this.keys.lobby(id));
-      if (stored === null) return { done: true, value: undefined };
-      const current = JSON.parse(stored) as Lobby;
-      const next = change(current);
-      const before = new Set(current.members.map((member) => member.clientId));
-      const after = new Set(next.members.map((member) => member.clientId));
-      const removed = [...before].filter((clientId) => !after.has(clientId));
-      const added = [...after].filter((clientId) => !before.has(clientId));
-      const reply = await this.scripts.run(
-        'updateLobby',
-        [this.keys.lobby(id)],
-        [this.keys.prefix, id, stored, JSON.stringify(next), removed.length, ...removed, ...added],
-      );
-      const [outcome, clientId] = reply as string[];
-      if (outcome === 'member') throw new MemberInAnotherLobby(clientId);
-      if (outcome === 'missing') return { done: true, value: undefined };
-      return outcome === 'ok' ? { done: true, value: next } : { done: false };
-    });
+  async addMember(lobbyId: string, member: LobbyMember): Promise<AddMemberResult> {
+    const reply = await this.scripts.run(
+      'lobbyAddMember',
+      [this.keys.lobbies],
+      [lobbyId, member.clientId, member.name, nameKey(member.name)],
+    );
+    const [outcome, json] = reply as [AddMemberResult['outcome'] | 'member', string?];
+    if (outcome === 'member') throw new MemberInAnotherLobby(member.clientId);
+    if (outcome === 'added') return { outcome, lobby: parse(json)! };
+    return { outcome };
+  }
+
+  async removeMember(lobbyId: string, clientId: string): Promise<Lobby | undefined> {
+    const reply = await this.scripts.run(
+      'lobbyRemoveMember',
+      [this.keys.lobbies],
+      [lobbyId, clientId],
+    );
+    return parse(reply as string | null);
+  }
+
+  async lock(lobbyId: string, hostId: string, minMembers: number): Promise<LockResult> {
+    const reply = await this.scripts.run(
+      'lobbyLock',
+      [this.keys.lobbies],
+      [lobbyId, hostId, minMembers],
+    );
+    const [outcome, json] = reply as [LockResult['outcome'], string?];
+    if (outcome === 'locked') return { outcome, lobby: parse(json)! };
+    return { outcome };
+  }
+
+  async unlock(lobbyId: string): Promise<void> {
+    await this.scripts.run('lobbyUnlock', [this.keys.lobbies], [lobbyId]);
   }
 
   async delete(id: string): Promise<Lobby | undefined> {
     const reply = await this.scripts.run(
-      'deleteLobby',
-      [this.keys.lobby(id), this.keys.lobbies, this.keys.publicLobbies],
-      [this.keys.prefix, id],
+      'lobbyDelete',
+      [this.keys.lobbies, this.keys.lobbyIds, this.keys.publicLobbies],
+      [id],
     );
     return parse(reply as string | null);
   }
 
   async count(): Promise<number> {
-    return this.redis.scard(this.keys.lobbies);
+    return this.redis.scard(this.keys.lobbyIds);
   }
 
   private async many(ids: string[]): Promise<Lobby[]> {
     if (ids.length === 0) return [];
-    const records = await this.redis.mget(ids.map((id) => this.keys.lobby(id)));
+    const records = await this.redis.hmget(this.keys.lobbies, ...ids.map((id) => `l:${id}`));
     // A lobby deleted between the two reads is simply left out.
-    return records.flatMap((json) => (json === null ? [] : [JSON.parse(json) as Lobby]));
+    return records.flatMap((json) => {
+      const lobby = parse(json);
+      return lobby ? [lobby] : [];
+    });
   }
 }
 
-function parse(json: string | null): Lobby | undefined {
-  return json === null ? undefined : (JSON.parse(json) as Lobby);
+function parse(json: string | null | undefined): Lobby | undefined {
+  return json === null || json === undefined ? undefined : (JSON.parse(json) as Lobby);
 }

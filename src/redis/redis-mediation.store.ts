@@ -1,97 +1,91 @@
 import type { Redis } from 'ioredis';
-import type { Mediation } from '../mediation/mediation.js';
-import type { MediationStore } from '../mediation/mediation-store.js';
-import { casUntilSettled } from './compare-and-set.js';
+import type { Endpoint, Mediation, MediationPhase } from '../mediation/mediation.js';
+import type { MediationChange, MediationStore } from '../mediation/mediation-store.js';
+import { MEDIATION_SCRIPTS } from './mediation-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
-import { RedisScripts } from './redis-scripts.js';
+import { RedisScripts, type ScriptReply } from './redis-scripts.js';
 
-/** Running mediations in Redis, one JSON record per lobby, changed by compare-and-set. */
+/**
+ * Running mediations in Redis: one hash, lobby id to the record as JSON. Each change is one
+ * script (one round trip, atomic), so members reporting together never retry; a member's
+ * report finds its lobby in the same script, from the lobby store's member entries.
+ */
 export class RedisMediationStore implements MediationStore {
-  private readonly scripts: RedisScripts;
+  private readonly scripts: RedisScripts<keyof typeof MEDIATION_SCRIPTS>;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {
-    this.scripts = new RedisScripts(redis);
+    this.scripts = new RedisScripts(redis, MEDIATION_SCRIPTS);
   }
 
   async insert(mediation: Mediation): Promise<boolean> {
-    const reply = await this.scripts.run(
-      'insertRecord',
-      [this.keys.mediation(mediation.lobbyId), this.keys.mediations],
-      [mediation.lobbyId, JSON.stringify(mediation)],
+    const added = await this.redis.hsetnx(
+      this.keys.mediations,
+      mediation.lobbyId,
+      JSON.stringify(mediation),
     );
-    return reply === 1;
+    return added === 1;
   }
 
   async get(lobbyId: string): Promise<Mediation | undefined> {
-    return parse(await this.redis.get(this.keys.mediation(lobbyId)));
+    return parse(await this.redis.hget(this.keys.mediations, lobbyId));
   }
 
-  async update(
-    lobbyId: string,
-    change: (current: Mediation) => Mediation | undefined,
-  ): Promise<Mediation | undefined> {
-    return casUntilSettled(`mediation ${lobbyId}`, async () => {
-      const stored = await this.redis.get(this.keys.mediation(lobbyId));
-      if (stored === null) return { done: true, value: undefined };
-      const next = change(JSON.parse(stored) as Mediation);
-      if (!next) return { done: true, value: undefined };
-      const reply = await this.scripts.run(
-        'updateRecord',
-        [this.keys.mediation(lobbyId)],
-        [stored, JSON.stringify(next)],
-      );
-      if (reply === 'missing') return { done: true, value: undefined };
-      return reply === 'ok' ? { done: true, value: next } : { done: false };
-    });
-  }
-
-  async delete(
-    lobbyId: string,
-    onlyIf?: (current: Mediation) => boolean,
-  ): Promise<Mediation | undefined> {
-    if (onlyIf) return this.deleteIf(lobbyId, onlyIf);
+  async recordEndpoint(
+    clientId: string,
+    endpoint: Endpoint,
+    now: number,
+  ): Promise<MediationChange> {
     const reply = await this.scripts.run(
-      'deleteRecord',
-      [this.keys.mediation(lobbyId), this.keys.mediations],
-      [lobbyId],
+      'mediationRecordEndpoint',
+      [this.keys.lobbies, this.keys.mediations],
+      [clientId, JSON.stringify(endpoint), now],
+    );
+    return asChange(reply);
+  }
+
+  async recordConnected(clientId: string): Promise<MediationChange> {
+    const reply = await this.scripts.run(
+      'mediationRecordConnected',
+      [this.keys.lobbies, this.keys.mediations],
+      [clientId],
+    );
+    return asChange(reply);
+  }
+
+  async delete(lobbyId: string, inPhase?: MediationPhase): Promise<Mediation | undefined> {
+    const reply = await this.scripts.run(
+      'mediationDelete',
+      [this.keys.mediations],
+      [lobbyId, inPhase ?? ''],
     );
     return parse(reply as string | null);
   }
 
-  private deleteIf(
-    lobbyId: string,
-    onlyIf: (current: Mediation) => boolean,
-  ): Promise<Mediation | undefined> {
-    return casUntilSettled(`mediation ${lobbyId}`, async () => {
-      const stored = await this.redis.get(this.keys.mediation(lobbyId));
-      if (stored === null) return { done: true, value: undefined };
-      const current = JSON.parse(stored) as Mediation;
-      if (!onlyIf(current)) return { done: true, value: undefined };
-      const reply = await this.scripts.run(
-        'deleteRecordIf',
-        [this.keys.mediation(lobbyId), this.keys.mediations],
-        [lobbyId, stored],
-      );
-      if (reply === 'missing') return { done: true, value: undefined };
-      return reply === 'ok' ? { done: true, value: current } : { done: false };
-    });
-  }
-
   async count(): Promise<number> {
-    return this.redis.scard(this.keys.mediations);
+    return this.redis.hlen(this.keys.mediations);
   }
 
   async list(): Promise<Mediation[]> {
-    const ids = await this.redis.smembers(this.keys.mediations);
-    if (ids.length === 0) return [];
-    const records = await this.redis.mget(ids.map((id) => this.keys.mediation(id)));
-    return records.flatMap((json) => (json === null ? [] : [JSON.parse(json) as Mediation]));
+    const records = await this.redis.hvals(this.keys.mediations);
+    return records.map((json) => parse(json)!);
   }
 }
 
-function parse(json: string | null): Mediation | undefined {
-  return json === null ? undefined : (JSON.parse(json) as Mediation);
+function asChange(reply: ScriptReply): MediationChange {
+  const [outcome, lobbyId, json] = reply as [MediationChange['outcome'], string?, string?];
+  if (outcome !== 'changed') return { outcome };
+  return json === undefined
+    ? { outcome, lobbyId: lobbyId! }
+    : { outcome, lobbyId: lobbyId!, completed: parse(json) };
+}
+
+/** The record as stored; a list Lua wrote back empty reads as `{}`, so it is restored. */
+function parse(json: string | null | undefined): Mediation | undefined {
+  if (json === null || json === undefined) return undefined;
+  const mediation = JSON.parse(json) as Mediation;
+  if (!Array.isArray(mediation.connected)) mediation.connected = [];
+  return mediation;
 }

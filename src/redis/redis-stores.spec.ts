@@ -32,6 +32,12 @@ describe.skipIf(!REDIS_URL)('Redis stores', () => {
   });
 
   lobbyStoreContract(async () => new RedisLobbyStore(redis, freshKeys()));
-  mediationStoreContract(async () => new RedisMediationStore(redis, freshKeys()));
+  mediationStoreContract(async () => {
+    const keys = freshKeys();
+    return {
+      store: new RedisMediationStore(redis, keys),
+      lobbies: new RedisLobbyStore(redis, keys),
+    };
+  });
   clientStoreContract(async () => new RedisClientStore(redis, freshKeys()));
 });

@@ -8,16 +8,22 @@ import { StoreUnavailable } from '../common/store-unavailable.js';
  * purpose pass through untouched.
  */
 export function unavailableAsError(redis: Redis): Redis {
+  // One wrapper per method, made on first use: every command of every request passes here.
+  const wrappers = new Map<PropertyKey, { of: unknown; wrapper: unknown }>();
   return new Proxy(redis, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
+      const known = wrappers.get(property);
+      if (known?.of === value) return known.wrapper;
+      const wrapper = (...args: unknown[]) => {
         const result: unknown = value.apply(target, args);
         if (result instanceof Promise) return result.catch(asUnavailable);
         if (property === 'multi' || property === 'pipeline') guardExec(result);
         return result;
       };
+      wrappers.set(property, { of: value, wrapper });
+      return wrapper;
     },
   });
 }

@@ -126,11 +126,7 @@ export class ReplicaLiveness implements OnApplicationBootstrap, BeforeApplicatio
         );
       }
       for (const clientId of clientIds) await this.clients.disconnect(clientId);
-      await this.redis
-        .multi()
-        .srem(this.keys.replicas, replicaId)
-        .del(this.keys.replicaClients(replicaId))
-        .exec();
+      await this.redis.srem(this.keys.replicas, replicaId);
     } finally {
       // Released even after a failure, so that the next sweep (here or elsewhere) retries.
       await this.redis.del(lock).catch(() => undefined);

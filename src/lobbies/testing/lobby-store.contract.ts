@@ -19,11 +19,6 @@ function lobby(id: string, members: LobbyMember[], overrides: Partial<Lobby> = {
   };
 }
 
-const joined = (current: Lobby, clientId: string): Lobby => ({
-  ...current,
-  members: [...current.members, member(clientId)],
-});
-
 /**
  * What every LobbyStore must do, run against each implementation (in memory always,
  * Redis when a server is available), so that they stay interchangeable.
@@ -42,39 +37,65 @@ export function lobbyStoreContract(makeStore: () => Promise<LobbyStore>): void {
       expect(await store.count()).toBe(1);
     });
 
-    it('refuses to put a client in a second lobby, on insert and on update', async () => {
+    it('refuses to put a client in a second lobby, on insert and on join', async () => {
       const store = await makeStore();
       await store.insert(lobby('AAAAA', [member('h1'), member('m1')]));
       await store.insert(lobby('BBBBB', [member('h2')]));
       await expect(store.insert(lobby('CCCCC', [member('m1')]))).rejects.toBeInstanceOf(
         MemberInAnotherLobby,
       );
-      await expect(store.update('BBBBB', (current) => joined(current, 'm1'))).rejects.toEqual(
+      await expect(store.addMember('BBBBB', member('m1'))).rejects.toEqual(
         new MemberInAnotherLobby('m1'),
       );
+      // Checked before the lobby's existence, so a member learns nothing about other ids.
+      await expect(store.addMember('ZZZZZ', member('m1'))).rejects.toEqual(
+        new MemberInAnotherLobby('m1'),
+      );
+      expect(await store.addMember('AAAAA', member('m1'))).toEqual({ outcome: 'already_member' });
       expect(await store.get('CCCCC')).toBeUndefined();
       expect((await store.get('BBBBB'))?.members.map((m) => m.clientId)).toEqual(['h2']);
       expect(await store.lobbyIdOf('m1')).toBe('AAAAA');
     });
 
-    it('applies a change, keeps the member index in step, and writes nothing when the change throws', async () => {
+    it('seats members in join order and removes them, keeping the member index in step', async () => {
       const store = await makeStore();
       await store.insert(lobby('AAAAA', [member('h1'), member('m1')]));
-      const updated = await store.update('AAAAA', (current) => ({
-        ...joined(current, 'm2'),
-        members: [current.members[0], member('m2')],
-      }));
-      expect(updated?.members.map((m) => m.clientId)).toEqual(['h1', 'm2']);
+      const seated = await store.addMember('AAAAA', member('m2', 'Ann'));
+      expect(seated).toEqual({
+        outcome: 'added',
+        lobby: lobby('AAAAA', [member('h1'), member('m1'), member('m2', 'Ann')]),
+      });
+      expect(await store.get('AAAAA')).toEqual(
+        lobby('AAAAA', [member('h1'), member('m1'), member('m2', 'Ann')]),
+      );
+      expect((await store.removeMember('AAAAA', 'm1'))?.members).toEqual([
+        member('h1'),
+        member('m2', 'Ann'),
+      ]);
+      expect(await store.removeMember('AAAAA', 'm1')).toBeUndefined();
+      expect(await store.removeMember('ZZZZZ', 'h1')).toBeUndefined();
       expect(await store.lobbyIdOf('m1')).toBeUndefined();
       expect(await store.lobbyIdOf('m2')).toBe('AAAAA');
+      expect(await store.addMember('ZZZZZ', member('m3'))).toEqual({ outcome: 'missing' });
+    });
 
-      await expect(
-        store.update('AAAAA', () => {
-          throw new Error('refused');
-        }),
-      ).rejects.toThrow('refused');
-      expect((await store.get('AAAAA'))?.members).toEqual(updated?.members);
-      expect(await store.update('ZZZZZ', (current) => current)).toBeUndefined();
+    it('refuses a seat in a locked or full lobby, and locks only for its host', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1')], { maxMembers: 2 }));
+      expect(await store.lock('AAAAA', 'h1', 2)).toEqual({ outcome: 'too_few' });
+      await store.addMember('AAAAA', member('m1'));
+      expect(await store.addMember('AAAAA', member('m2'))).toEqual({ outcome: 'full' });
+      expect(await store.lock('AAAAA', 'm1', 2)).toEqual({ outcome: 'not_host' });
+      expect(await store.lock('ZZZZZ', 'h1', 2)).toEqual({ outcome: 'missing' });
+      const locked = await store.lock('AAAAA', 'h1', 2);
+      expect(locked.outcome === 'locked' && locked.lobby.locked).toBe(true);
+      expect(await store.lock('AAAAA', 'h1', 2)).toEqual({ outcome: 'already_locked' });
+      await store.removeMember('AAAAA', 'm1');
+      expect(await store.addMember('AAAAA', member('m2'))).toEqual({ outcome: 'locked' });
+      await store.unlock('AAAAA');
+      await store.unlock('ZZZZZ');
+      expect((await store.get('AAAAA'))?.locked).toBe(false);
+      expect((await store.addMember('AAAAA', member('m2'))).outcome).toBe('added');
     });
 
     it('deletes once, with its index, and lists what is left', async () => {
@@ -85,55 +106,48 @@ export function lobbyStoreContract(makeStore: () => Promise<LobbyStore>): void {
       expect((await store.list()).map((l) => l.id).sort()).toEqual(['AAAAA', 'BBBBB', 'CCCCC']);
       expect((await store.listPublic()).map((l) => l.id).sort()).toEqual(['AAAAA', 'CCCCC']);
 
-      expect((await store.delete('AAAAA'))?.id).toBe('AAAAA');
+      expect(await store.delete('AAAAA')).toEqual(
+        lobby('AAAAA', [member('h1'), member('m1')], { createdAt: 2_000 }),
+      );
       expect(await store.delete('AAAAA')).toBeUndefined();
       expect(await store.lobbyIdOf('m1')).toBeUndefined();
       expect(await store.lobbyIdOf('h1')).toBeUndefined();
       expect((await store.listPublic()).map((l) => l.id)).toEqual(['CCCCC']);
       expect(await store.count()).toBe(2);
       // The freed client may now join another lobby.
-      expect((await store.update('CCCCC', (current) => joined(current, 'm1')))?.id).toBe('CCCCC');
+      expect((await store.addMember('CCCCC', member('m1'))).outcome).toBe('added');
     });
 
     it('lets exactly the free seats be taken when joins race', async () => {
       const store = await makeStore();
       await store.insert(lobby('AAAAA', [member('h1')], { maxMembers: 4 }));
-      const results = await Promise.allSettled(
-        Array.from({ length: 12 }, (_, i) =>
-          store.update('AAAAA', (current) => {
-            if (current.members.length >= current.maxMembers) throw new Error('full');
-            return joined(current, `c${i}`);
-          }),
-        ),
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => store.addMember('AAAAA', member(`c${i}`))),
       );
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      expect(results.filter((r) => r.outcome === 'added')).toHaveLength(3);
+      expect(results.filter((r) => r.outcome === 'full')).toHaveLength(9);
       const members = (await store.get('AAAAA'))!.members.map((m) => m.clientId);
       expect(members).toHaveLength(4);
       for (const clientId of members) expect(await store.lobbyIdOf(clientId)).toBe('AAAAA');
     });
 
-    // The lobby's name rule checks the record inside `change`; this is what makes it hold.
     it('lets only one of several look-alike names join when they race, and frees it on leaving', async () => {
       const store = await makeStore();
       await store.insert(lobby('AAAAA', [member('h1', 'Host')]));
       const joinAs = (clientId: string, name: string) =>
-        store.update('AAAAA', (current) => {
-          const taken = current.members.some((m) => nameKey(m.name) === nameKey(name));
-          if (taken) throw new Error('name taken');
-          return { ...current, members: [...current.members, member(clientId, name)] };
-        });
+        store.addMember('AAAAA', member(clientId, name));
       const names = ['Mallory', 'Mallory ', 'mallory', 'MALLORY', 'Ｍａｌｌｏｒｙ', 'Mal lory'];
-      const results = await Promise.allSettled(names.map((name, i) => joinAs(`c${i}`, name)));
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+      const results = await Promise.all(names.map((name, i) => joinAs(`c${i}`, name)));
+      expect(results.filter((r) => r.outcome === 'added')).toHaveLength(2);
+      expect(results.filter((r) => r.outcome === 'name_taken')).toHaveLength(4);
+      expect((await joinAs('c9', ' host')).outcome).toBe('name_taken');
       const stored = (await store.get('AAAAA'))!.members;
       expect(new Set(stored.map((m) => nameKey(m.name))).size).toBe(stored.length);
 
       const mallory = stored.find((m) => nameKey(m.name) === 'mallory')!;
-      await store.update('AAAAA', (current) => ({
-        ...current,
-        members: current.members.filter((m) => m.clientId !== mallory.clientId),
-      }));
-      expect((await joinAs('late', 'mallory '))?.members.at(-1)).toEqual(
+      await store.removeMember('AAAAA', mallory.clientId);
+      const late = await joinAs('late', 'mallory ');
+      expect(late.outcome === 'added' && late.lobby.members.at(-1)).toEqual(
         member('late', 'mallory '),
       );
     });

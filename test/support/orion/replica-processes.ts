@@ -55,9 +55,11 @@ export class ReplicaGroup {
 
   /** Every client record in Redis. */
   async clientRecords(): Promise<ClientRecord[]> {
-    const ids = await this.redis.smembers(this.keys.clients);
-    const records = await Promise.all(ids.map((id) => this.redis.get(this.keys.client(id))));
-    return records.filter((json) => json !== null).map((json) => JSON.parse(json) as ClientRecord);
+    // Each record is stored by id and by token (see RedisClientStore): one of each.
+    const fields = await this.redis.hgetall(this.keys.clients);
+    return Object.entries(fields)
+      .filter(([field]) => field.startsWith('id:'))
+      .map(([, json]) => JSON.parse(json) as ClientRecord);
   }
 
   /** Every key left under the group's prefix whose name mentions `text`. */
