@@ -6,6 +6,7 @@ import { ORION_LOAD_FLAGS, TIMER_FLAGS } from './lib/orion-flags.mjs';
 import { say, warn } from './lib/out.mjs';
 import { buildRows, markdownTable, textTable } from './lib/report.mjs';
 import { machineLine, prepareBench } from './lib/setup.mjs';
+import { STORE_COLUMNS, storeModes } from './lib/store-modes-run.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 
 /**
@@ -20,6 +21,9 @@ import { SCENARIOS } from './scenarios.mjs';
  * checked), naming the rows;
  * BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=bench/results/profiles" passes node options
  * to every server.
+ * With the flows scenario, the lobby flow also runs with state in memory and then in Redis
+ * (REDIS_URL, default redis://127.0.0.1:6379), as `npm run bench:stores` does, and its
+ * table follows; when Redis cannot be reached, the run says so and skips it.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -43,7 +47,17 @@ const BEFORE_VS_AFTER = {
   targets: false,
 };
 
-const { machine, serverCore, loadCore, hz, results: RESULTS } = prepareBench({ root: ROOT });
+const stores = storeModes({ quick: QUICK });
+const {
+  machine,
+  serverCore,
+  loadCore,
+  hz,
+  results: RESULTS,
+} = prepareBench({
+  root: ROOT,
+  onInterrupt: () => stores.cleanUp(),
+});
 
 const scenarios = SCENARIOS.filter((scenario) => !ONLY || ONLY.includes(scenario.id));
 say(`Orion benchmark${QUICK ? ' (quick)' : ''}: ${machineLine(machine)}`);
@@ -59,11 +73,20 @@ for (const scenario of scenarios) {
   }
 }
 
+const storeRun = scenarios.some((scenario) => scenario.id === 'flows')
+  ? await runStoreModes()
+  : undefined;
+
 const rows = buildRows(scenarios, runs);
 const table = textTable(rows);
 say('');
 say(table);
 say('');
+if (storeRun?.rows) {
+  say(`Lobby flow with state in memory vs in Redis (${storeRun.redisLine}):`);
+  say(textTable(storeRun.rows, STORE_COLUMNS));
+  say('');
+} else if (storeRun) say(storeRun.skipped);
 if (BEFORE) {
   say(`Before: ${BEFORE}`);
   say(textTable(buildRows(scenarios, runs, BEFORE_VS_AFTER), BEFORE_VS_AFTER));
@@ -81,16 +104,24 @@ const report = {
   scenarios: Object.fromEntries(scenarios.map((s) => [s.id, { params: s.params(QUICK) }])),
   runs,
   rows,
+  storeModes: storeRun,
 };
+const storeMarkdown = storeRun?.rows
+  ? `\n${storeRun.redisLine}:\n\n${markdownTable(storeRun.rows, STORE_COLUMNS)}\n`
+  : storeRun
+    ? `\n${storeRun.skipped}\n`
+    : '';
 writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(
   join(RESULTS, 'latest.md'),
-  `Run ${report.date}${QUICK ? ' (quick)' : ''} on ${machineLine(machine)}.\n\n${markdownTable(rows)}\n`,
+  `Run ${report.date}${QUICK ? ' (quick)' : ''} on ${machineLine(machine)}.\n\n${markdownTable(rows)}\n${storeMarkdown}`,
 );
 say(`Wrote bench/results/latest.json and latest.md.`);
-const failed = Object.values(runs).some((r) => Object.values(r).some((run) => run.error));
+const failed =
+  Object.values(runs).some((r) => Object.values(r).some((run) => run.error)) ||
+  Boolean(storeRun?.failed || storeRun?.keys?.left);
 // Unmet, or not measured (a server failed): either way the change was not shown to be fine.
-const missed = rows.filter((row) => row.target && row.met !== true);
+const missed = [...rows, ...(storeRun?.rows ?? [])].filter((row) => row.target && row.met !== true);
 if (STRICT && missed.length > 0) {
   warn(`BENCH_STRICT: ${missed.length} target(s) missed:`);
   for (const row of missed) {
@@ -115,4 +146,26 @@ async function measureOn(scenario, server) {
     hz,
     logFile: join(RESULTS, 'logs', `${scenario.id}-${server.id}.log`),
   });
+}
+
+/** The store-modes rows, or why they were skipped (Redis cannot be reached). */
+async function runStoreModes() {
+  let redisLine;
+  try {
+    redisLine = await stores.connect();
+  } catch (error) {
+    const skipped = `Redis-mode rows skipped: cannot reach Redis at ${stores.url} (${error.message}); set REDIS_URL to include them.`;
+    warn(skipped);
+    return { skipped };
+  }
+  say(`  flows, memory vs Redis (${redisLine}) ...`);
+  const run = await stores.run({
+    root: ROOT,
+    serverCore,
+    loadCore,
+    hz,
+    results: RESULTS,
+    nodeArgs: SERVER_ARGS,
+  });
+  return { redisLine, redis: stores.redis, ...run };
 }

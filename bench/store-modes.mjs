@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure } from './lib/measure.mjs';
 import { ORION_LOAD_FLAGS, TIMER_FLAGS } from './lib/orion-flags.mjs';
 import { say, warn } from './lib/out.mjs';
-import { openRedisProbe, redactedUrl } from './lib/redis-probe.mjs';
-import { buildRows, markdownTable, textTable } from './lib/report.mjs';
+import { markdownTable, textTable } from './lib/report.mjs';
 import { machineLine, prepareBench } from './lib/setup.mjs';
+import { STORE_COLUMNS, storeModes } from './lib/store-modes-run.mjs';
 import { STORE_FLOWS } from './store-figures.mjs';
 
 /**
@@ -15,80 +13,52 @@ import { STORE_FLOWS } from './store-figures.mjs';
  * on two fresh Orion servers one after the other, state in memory and then in Redis
  * (REDIS_URL, default redis://127.0.0.1:6379, under a key prefix of its own that is deleted
  * afterwards). Same pinning, flags and load as `npm run bench`. Prints the table and writes
- * bench/results/stores-latest.json and stores-latest.md. BENCH_QUICK=1 runs smaller counts.
+ * bench/results/stores-latest.json and stores-latest.md. BENCH_QUICK=1 runs smaller counts;
+ * BENCH_STRICT=1 exits 1 when a target is missed (or could not be checked), naming the rows;
+ * BENCH_SERVER_ARGS passes node options to both servers, as for `npm run bench`.
+ * `npm run bench` runs the same after its own scenarios, when Redis is reachable.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.BENCH_QUICK === '1';
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const KEY_PREFIX = `{orion-bench-${randomUUID()}}:`;
-const MODES = [
-  { id: 'memory', flags: [] },
-  { id: 'redis', flags: ['--redisUrl', REDIS_URL, '--redisKeyPrefix', KEY_PREFIX] },
-];
-const COLUMNS = { left: 'memory', right: 'redis', headings: ['Memory', 'Redis', 'Redis/memory'] };
+const STRICT = process.env.BENCH_STRICT === '1';
+const SERVER_ARGS = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
 
-let probe;
+const stores = storeModes({ quick: QUICK });
 const { machine, serverCore, loadCore, hz, results } = prepareBench({
   root: ROOT,
-  onInterrupt: async () => probe?.deleteKeys(KEY_PREFIX),
+  onInterrupt: () => stores.cleanUp(),
 });
+let redisLine;
 try {
-  probe = await openRedisProbe(REDIS_URL);
+  redisLine = await stores.connect();
 } catch (error) {
-  warn(`Cannot reach Redis at ${redactedUrl(REDIS_URL)} (${error.message}); set REDIS_URL.`);
+  warn(`Cannot reach Redis at ${stores.url} (${error.message}); set REDIS_URL.`);
   process.exit(1);
 }
-const redisLine = `Redis ${probe.version} at ${redactedUrl(REDIS_URL)}, pid ${probe.pid ?? 'not visible'}`;
-if (probe.pid === undefined)
-  warn("Redis's process is not visible in /proc: its CPU is not counted (shown as '-').");
 
 say(`Orion store modes benchmark${QUICK ? ' (quick)' : ''}: ${machineLine(machine)}`);
-say(`  ${redisLine}, key prefix ${KEY_PREFIX}`);
+say(`  ${redisLine}, key prefix ${stores.keyPrefix}`);
 const started = Date.now();
-const runs = { [STORE_FLOWS.id]: {} };
-let redisKeys;
-try {
-  for (const mode of MODES) {
-    say(`  flows with state in ${mode.id} ...`);
-    const run = await measure({
-      root: ROOT,
-      scenario: STORE_FLOWS,
-      params: STORE_FLOWS.params(QUICK),
-      entry: 'dist/main.js',
-      flags: [...TIMER_FLAGS, ...ORION_LOAD_FLAGS, ...mode.flags],
-      serverCore,
-      loadCore,
-      hz,
-      logFile: join(results, 'logs', `stores-${mode.id}.log`),
-      sampleMore: probe.sample,
-    }).catch((error) => ({ error: error.message }));
-    if (run.error) warn(`  flows with state in ${mode.id} failed: ${run.error}`);
-    runs[STORE_FLOWS.id][mode.id] = run;
-  }
-} finally {
-  // Every server has stopped by now: what is left under the prefix is the bench's to delete.
-  redisKeys = { deleted: await probe.deleteKeys(KEY_PREFIX) };
-  redisKeys.left = await probe.countKeys(KEY_PREFIX);
-  probe.close();
-}
+const { runs, rows, keys, failed } = await stores.run({
+  root: ROOT,
+  serverCore,
+  loadCore,
+  hz,
+  results,
+  nodeArgs: SERVER_ARGS,
+});
 
-const rows = buildRows([STORE_FLOWS], runs, COLUMNS);
 say('');
-say(textTable(rows, COLUMNS));
+say(textTable(rows, STORE_COLUMNS));
 say('');
 say(`Ran in ${Math.round((Date.now() - started) / 1000)} s.`);
-say(`Deleted the ${redisKeys.deleted} Redis keys the run left; ${redisKeys.left} remain.`);
+say(`Deleted the ${keys.deleted} Redis keys the run left; ${keys.left} remain.`);
 const report = {
   date: new Date().toISOString(),
   quick: QUICK,
+  strict: STRICT,
   machine: { ...machine, clockTicksPerSecond: hz, serverCore, loadCore },
-  redis: {
-    url: redactedUrl(REDIS_URL),
-    version: probe.version,
-    pid: probe.pid,
-    keyPrefix: KEY_PREFIX,
-    keys: redisKeys,
-  },
+  redis: { ...stores.redis, keys },
   timerFlags: TIMER_FLAGS,
   orionLoadFlags: ORION_LOAD_FLAGS,
   params: STORE_FLOWS.params(QUICK),
@@ -98,8 +68,16 @@ const report = {
 writeFileSync(join(results, 'stores-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(
   join(results, 'stores-latest.md'),
-  `Run ${report.date}${QUICK ? ' (quick)' : ''} on ${machineLine(machine)}; ${redisLine}.\n\n${markdownTable(rows, COLUMNS)}\n`,
+  `Run ${report.date}${QUICK ? ' (quick)' : ''} on ${machineLine(machine)}; ${redisLine}.\n\n${markdownTable(rows, STORE_COLUMNS)}\n`,
 );
 say('Wrote bench/results/stores-latest.json and stores-latest.md.');
-process.exitCode =
-  MODES.some((mode) => runs[STORE_FLOWS.id][mode.id].error) || redisKeys.left ? 1 : 0;
+// Unmet, or not measured (a mode failed): either way the change was not shown to be fine.
+const missed = rows.filter((row) => row.target && row.met !== true);
+if (STRICT && missed.length > 0) {
+  warn(`BENCH_STRICT: ${missed.length} target(s) missed:`);
+  for (const row of missed) {
+    const outcome = row.met === false ? 'MISSED' : 'not measured';
+    warn(`  ${row.title}: ${row.figure} (${row.target}): ${outcome}`);
+  }
+}
+process.exitCode = failed || keys.left || (STRICT && missed.length > 0) ? 1 : 0;
