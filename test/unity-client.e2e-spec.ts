@@ -23,6 +23,7 @@ import {
 } from './support/orion/orion-process.js';
 import { ConnectDetour } from './support/relay/connect-detour.js';
 import { freePortRange, portsOf } from './support/relay/free-port-range.js';
+import { HeldJoinProxy } from './support/unity/held-join-proxy.js';
 import {
   UnityBuild,
   UnityDriver,
@@ -152,6 +153,7 @@ const DECODE_EXTRAS = [
 describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real Orion', () => {
   let orion: OrionProcess;
   let url = '';
+  let httpPort = 0;
   let serverUdpPort = 0;
   let relayPorts: number[] = [];
   let build: UnityBuild;
@@ -159,6 +161,7 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
   const sdkClients: OrionClient[] = [];
   const handedOver: Socket[] = [];
   let detour: ConnectDetour | undefined;
+  let joinProxy: HeldJoinProxy | undefined;
 
   beforeAll(async () => {
     build = new UnityBuild();
@@ -171,7 +174,8 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
       ...['--relayPorts', range, '--relayHost', '127.0.0.1'],
     ]);
     const ready = await orion.ready();
-    url = `http://127.0.0.1:${ready.httpPort}`;
+    httpPort = ready.httpPort;
+    url = `http://127.0.0.1:${httpPort}`;
     serverUdpPort = ready.udpPort;
   }, 60_000);
 
@@ -189,6 +193,8 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
     }
     await detour?.close();
     detour = undefined;
+    await joinProxy?.close();
+    joinProxy = undefined;
   });
 
   afterAll(async () => {
@@ -579,6 +585,76 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
       ),
     );
     expect(detour!.clients).toBe(2);
+  }, 40_000);
+
+  it("a C# member gets the SDK host's ptpMediation_send and peer list before the answer to its join, and still punches", async () => {
+    // Orion takes the join at once; only its answer to the C# member is held, until the member
+    // has the peer list. What came first must survive the join's answer.
+    joinProxy = await HeldJoinProxy.open(httpPort);
+    const sdk = await OrionClient.connect({ url, localAddress: '127.0.0.1' });
+    sdkClients.push(sdk);
+    const sdkPort = sdk.socket.address().port;
+    const { lobbyId } = await sdk.host({ hostName: 'Sdk', lobbyName: 'Eager Night' });
+    // The host starts the moment the member is in: no chat, no waiting for anything else.
+    const sdkMediation = new Promise<MediationResult>((resolve, reject) => {
+      sdk.once('lobby_peerConnect', () => {
+        const mediated = sdk.mediate({ relay: 'off', punchTimeoutMs: PUNCH_TIMEOUT_MS });
+        Promise.all([mediated, sdk.startMediation()]).then(([result]) => resolve(result), reject);
+      });
+    });
+    // Listening from the start: the member's game datagram may beat our own success.
+    const gameAtSdk = new Promise<{ text: string; port: number }>((resolve) =>
+      sdk.socket.on('message', (data, remote) => {
+        if (!isPunchDatagram(data)) resolve({ text: data.toString(), port: remote.port });
+      }),
+    );
+    const memberPort = await freeUdpPort();
+    const member = driver('Cs', 'member', {
+      url: joinProxy.url,
+      roster: 'Sdk,Cs',
+      name: 'Cs',
+      lobby: lobbyId,
+      chat: 'off',
+      relay: 'off',
+      'udp-port': memberPort,
+      'timeout-ms': PLAYER_TIMEOUT_MS,
+      'punch-timeout-ms': PUNCH_TIMEOUT_MS,
+    });
+
+    await member.waitFor('peers_received', 10_000);
+    expect(joinProxy.answeredJoins).toBe(1);
+    expect(member.eventsOf('lobby_joined'), member.describe()).toEqual([]);
+    joinProxy.release();
+
+    const sdkResult = await sdkMediation.catch((error: Error) => {
+      throw new Error(`The SDK host's mediation failed: ${error.message}. ${member.describe()}`);
+    });
+    handedOver.push(sdkResult.socket);
+    expect(sdkResult.peers).toEqual([{ name: 'Cs', ip: '127.0.0.1', port: memberPort }]);
+    expect(sdkResult.relayed).toEqual([]);
+    sdkResult.socket.send('game from Sdk to Cs', memberPort, '127.0.0.1');
+    await expectSuccess(member);
+
+    // The race happened: the mediation reached the member before its join returned.
+    const order = member.events.map(({ event }) => event);
+    expect(order.indexOf('mediation_started'), member.describe()).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('mediation_started')).toBeLessThan(order.indexOf('lobby_joined'));
+    expect(order.indexOf('peers_received')).toBeLessThan(order.indexOf('lobby_joined'));
+    expect(member.eventsOf('chat')).toEqual([]);
+    expect(only(member, 'lobby_joined').info).toMatchObject({
+      lobbyId,
+      lobbyMembers: ['Sdk', 'Cs'],
+    });
+    const sdkEndpoint = { name: 'Sdk', ip: '127.0.0.1', port: sdkPort };
+    expect(only(member, 'peers_received').peers).toEqual([sdkEndpoint]);
+    expect(only(member, 'mediation_succeeded')).toMatchObject({
+      peers: [sdkEndpoint],
+      relayed: [],
+    });
+    expect(datagramsOf(member)).toEqual([
+      { text: 'game from Sdk to Cs', ip: '127.0.0.1', port: sdkPort },
+    ]);
+    expect(await gameAtSdk).toEqual({ text: 'game from Cs to Sdk', port: memberPort });
   }, 40_000);
 
   it("a refused join throws OrionRequestException carrying Orion's status and errors", async () => {

@@ -36,7 +36,7 @@ internal static class LabPeer
         var giveUp = new Timer(_ =>
         {
             OrionTestDriver.Emit("timeout", new JsonObject { { "message", "no outcome within " + runTimeoutMs + " ms" } });
-            Environment.Exit(3);
+            OrionTestDriver.Exit(3);
         }, null, runTimeoutMs, Timeout.Infinite);
 
         var client = OrionTestDriver.Pump(OrionClient.ConnectAsync(new OrionClientOptions

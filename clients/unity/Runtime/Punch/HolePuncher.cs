@@ -41,6 +41,16 @@ namespace Orion.Client.Punch
             }
         }
 
+        /// <summary>A clean slate of peers heard from, for a new mediation; who this client is stays.</summary>
+        public void Forget()
+        {
+            lock (gate)
+            {
+                heardFrom.Clear();
+                relayed.Clear();
+            }
+        }
+
         /// <summary>Who this client is, keeping what was heard (the mediation started before the join's answer came).</summary>
         public void Rename(string name)
         {

@@ -5,11 +5,13 @@ using System.Net;
 using System.Text;
 using System.Threading.Tasks;
 using Orion.Client.Json;
+using Orion.Client.Payloads;
 
 namespace Orion.Client.Transport
 {
     /// <summary>
-    /// Orion's HTTP routes as plain calls, over HttpWebRequest (in System.dll, so no extra assembly).
+    /// Orion's HTTP routes as plain calls, over HttpWebRequest (in System.dll, so no extra assembly);
+    /// <see cref="LobbyAnswerReader"/> reads the answers.
     /// Bodies are JSON sent as <c>application/json</c> (Unity's form-encoded default would get 415).
     /// An error status becomes <see cref="OrionRequestException"/> with the body's <c>errors</c>; no
     /// answer at all becomes <see cref="OrionConnectionException"/> naming the URL.
@@ -27,21 +29,7 @@ namespace Orion.Client.Transport
 
         public async Task<List<LobbySummary>> ListLobbiesAsync()
         {
-            var body = await RequestObjectAsync("GET", "/lobbies", null).ConfigureAwait(false);
-            var lobbies = new List<LobbySummary>();
-            foreach (var item in body.GetArray("lobbies") ?? new List<object>())
-            {
-                var lobby = item as JsonObject;
-                if (lobby == null) continue;
-                lobbies.Add(new LobbySummary
-                {
-                    Id = lobby.GetString("id"),
-                    Name = lobby.GetString("name"),
-                    CurrentMembers = (int)(lobby.GetInteger("currentMembers") ?? 0),
-                    MaxMembers = (int)(lobby.GetInteger("maxMembers") ?? 0),
-                });
-            }
-            return lobbies;
+            return LobbyAnswerReader.LobbyList(await RequestObjectAsync("GET", "/lobbies", null).ConfigureAwait(false));
         }
 
         public async Task<HostedLobby> HostAsync(string token, HostOptions options)
@@ -54,27 +42,14 @@ namespace Orion.Client.Transport
                 { "isPublic", options.IsPublic },
                 { "maxMembers", (double)options.MaxMembers },
             };
-            var body = await RequestObjectAsync("POST", "/lobbies", request).ConfigureAwait(false);
-            return new HostedLobby { LobbyId = body.GetString("lobbyId"), LobbyName = body.GetString("lobbyName") };
+            return LobbyAnswerReader.Hosted(await RequestObjectAsync("POST", "/lobbies", request).ConfigureAwait(false));
         }
 
         public async Task<JoinedLobby> JoinAsync(string token, string lobbyId, string peerName)
         {
             var request = new JsonObject { { "token", token }, { "peerName", peerName } };
             var path = "/lobbies/" + Uri.EscapeDataString(lobbyId) + "/join";
-            var body = await RequestObjectAsync("POST", path, request).ConfigureAwait(false);
-            var joined = new JoinedLobby
-            {
-                LobbyId = body.GetString("lobbyId"),
-                LobbyName = body.GetString("lobbyName"),
-                Host = body.GetString("host"),
-            };
-            foreach (var member in body.GetArray("lobbyMembers") ?? new List<object>())
-            {
-                var name = member as string;
-                if (name != null) joined.LobbyMembers.Add(name);
-            }
-            return joined;
+            return LobbyAnswerReader.Joined(await RequestObjectAsync("POST", path, request).ConfigureAwait(false));
         }
 
         public Task StartMediationAsync(string token, string lobbyId)

@@ -5,10 +5,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Orion.Client.Punch;
 using Orion.Client.Relay;
 using Orion.Client.Transport;
 
-namespace Orion.Client.Punch
+namespace Orion.Client.Mediation
 {
     /// <summary>
     /// One client's part of a mediation, from the peer list to <c>ptpMediation_success</c>: sends
