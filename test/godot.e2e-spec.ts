@@ -7,7 +7,6 @@ import {
   GodotProcess,
   godotProject,
   godotUnavailableReason,
-  type GodotEvent,
 } from './support/labs/godot-process.js';
 import {
   freeTcpPort,
@@ -17,6 +16,7 @@ import {
   type OrionProcess,
 } from './support/orion/orion-process.js';
 import { failIfRequired } from './support/labs/required-labs.js';
+import { byName, expectPartyLobbyEvents, onlyEvent } from './support/labs/party-expectations.js';
 import { freePortRange, portsOf } from './support/relay/free-port-range.js';
 
 /**
@@ -83,13 +83,7 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
     expect(godot.stderr, `${godot.label} logged a script error`).not.toMatch(/SCRIPT ERROR/);
   }
 
-  const only = (godot: GodotProcess, name: string): GodotEvent => {
-    const events = godot.eventsOf(name);
-    expect(events, `${godot.label}: exactly one "${name}". ${godot.describe()}`).toHaveLength(1);
-    return events[0];
-  };
-  const byName = (peers: unknown) =>
-    [...(peers as { name: string }[])].sort((a, b) => a.name.localeCompare(b.name));
+  const only = onlyEvent;
 
   it('parses every addon, example and test script, and runs the example scene for a frame without errors', async () => {
     const scripts = gdScriptsUnder(godotProject);
@@ -185,38 +179,14 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
       errors: [expect.stringContaining('already in a lobby')],
       request: `POST /lobbies/${lobbyId}/join`,
     });
-    expect(
-      host
-        .eventsOf('peer_joined')
-        .map((e) => e.name)
-        .sort(),
-    ).toEqual(['Ann', 'Bob']);
-    for (const member of members) {
-      expect(only(member, 'lobby_joined').info).toMatchObject({
-        lobbyId,
-        lobbyName: 'Godot Night',
-        host: 'Host',
-        lobbyMembers: expect.arrayContaining(['Host', member.label]),
-      });
-    }
-
-    // Every player saw all three lines, in the one order Orion gives the lobby.
-    const chatOf = (player: GodotProcess) =>
-      player.eventsOf('chat').map(({ sender, text }) => `${sender}: ${text}`);
-    expect([...chatOf(host)].sort()).toEqual([
-      'Ann: hello from Ann',
-      'Bob: hello from Bob',
-      'Host: hello from Host',
-    ]);
-    for (const member of members) expect(chatOf(member)).toEqual(chatOf(host));
-
-    for (const player of players) {
-      expect(only(player, 'registered').udpPort).toBe(ports[player.label]);
-      expect(only(player, 'mediation_started').serverUdpPort).toBe(serverUdpPort);
-      expect(only(player, 'lobby_closed')).toMatchObject({ lobbyId, lobbyName: 'Godot Night' });
-      expect(only(player, 'connection_closed').code).toBe(1000);
-      only(player, 'done');
-    }
+    expectPartyLobbyEvents({
+      host,
+      members,
+      lobbyId: lobbyId as string,
+      lobbyName: 'Godot Night',
+      serverUdpPort,
+      ports,
+    });
 
     // The host is given every member, a member the host: at the ports they really use.
     // Nothing is relayed: this Orion has no relay, and punching on loopback just works.

@@ -12,8 +12,8 @@ import {
   type MediateOptions,
   type MediationResult,
 } from '@orion/sdk';
-import { type ChildEvent } from './support/labs/event-lines-child.js';
 import { failIfRequired } from './support/labs/required-labs.js';
+import { byName, expectPartyLobbyEvents, onlyEvent } from './support/labs/party-expectations.js';
 import {
   freeTcpPort,
   freeUdpPort,
@@ -226,13 +226,7 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
     expect(player.eventsOf('handler_failed'), player.describe()).toEqual([]);
   }
 
-  const only = (player: UnityDriver, name: string): ChildEvent => {
-    const events = player.eventsOf(name);
-    expect(events, `${player.label}: exactly one "${name}". ${player.describe()}`).toHaveLength(1);
-    return events[0];
-  };
-  const byName = (peers: unknown) =>
-    [...(peers as { name: string }[])].sort((a, b) => a.name.localeCompare(b.name));
+  const only = onlyEvent;
   const datagramsOf = (player: UnityDriver) =>
     player
       .eventsOf('game_datagram')
@@ -352,40 +346,18 @@ describe.skipIf(unavailable !== undefined)('the Unity / C# client against a real
       currentMembers: 1,
       maxMembers: 3,
     });
-    expect(
-      host
-        .eventsOf('peer_joined')
-        .map((e) => e.name)
-        .sort(),
-    ).toEqual(['Ann', 'Bob']);
-    for (const member of members) {
-      expect(only(member, 'lobby_joined').info).toMatchObject({
-        lobbyId,
-        lobbyName: 'Unity Night',
-        host: 'Host',
-        lobbyMembers: expect.arrayContaining(['Host', member.label]),
-      });
-    }
-
-    // Every player saw all three lines, in the one order Orion gives the lobby.
-    const chatOf = (player: UnityDriver) =>
-      player.eventsOf('chat').map(({ sender, text }) => `${sender}: ${text}`);
-    expect([...chatOf(host)].sort()).toEqual([
-      'Ann: hello from Ann',
-      'Bob: hello from Bob',
-      'Host: hello from Host',
-    ]);
-    for (const member of members) expect(chatOf(member)).toEqual(chatOf(host));
-
+    expectPartyLobbyEvents({
+      host,
+      members,
+      lobbyId: lobbyId as string,
+      lobbyName: 'Unity Night',
+      serverUdpPort,
+      ports,
+    });
     for (const player of players) {
-      expect(only(player, 'registered').udpPort).toBe(ports[player.label]);
-      expect(only(player, 'mediation_started').serverUdpPort).toBe(serverUdpPort);
-      expect(only(player, 'lobby_closed')).toMatchObject({ lobbyId, lobbyName: 'Unity Night' });
-      expect(only(player, 'connection_closed').code).toBe(1000);
       // Punching worked, so the fallback never asked for the relay.
       expect(only(player, 'mediation_succeeded').relayed).toEqual([]);
       expect(player.eventsOf('relay_allocated')).toEqual([]);
-      only(player, 'done');
     }
 
     // The host is given every member, a member the host, at the ports they really use.
