@@ -5,8 +5,9 @@ import { cpuTicks, rssKb } from './proc.mjs';
  * One scenario on one fresh server: starts `entry` with `flags` pinned to `serverCore`,
  * runs the load generator pinned to `loadCore`, and at every mark samples the server
  * (time, CPU ticks, RSS) and the generator's CPU before letting the generator go on.
- * `sampleMore()` may add fields to each sample (e.g. another process's CPU); it may
- * return a promise, which the generator waits for. The server is stopped in all cases.
+ * `sampleMore(server)` may add fields to each sample (e.g. another process's CPU, or the
+ * server's own counters: `server` has its `httpPort`); it may return a promise, which
+ * the generator waits for. The server is stopped in all cases.
  */
 export async function measure({
   root,
@@ -49,7 +50,7 @@ export async function measure({
           rssKb: rssKb(instance.pid),
           generatorTicks: cpuTicks(generatorPid),
         };
-        if (sampleMore) Object.assign(samples[name], await sampleMore());
+        if (sampleMore) Object.assign(samples[name], await sampleMore(instance));
       },
       timeoutMs: params.deadlineMs + 10_000,
     });

@@ -43,13 +43,22 @@ export async function openRedisProbe(url) {
   return {
     version: server.redis_version,
     pid,
-    /** Redis's CPU ticks now (undefined when not visible), then its command count. */
-    sample() {
+    /**
+     * Redis's CPU ticks now (undefined when not visible), its count of commands executed
+     * (those scripts run included), and the count of commands `server` sent (its
+     * `orion_store_commands_total`: round trips, a script run counting once).
+     */
+    async sample(server) {
       const redisTicks = pid === undefined ? undefined : cpuTicks(pid);
-      return redis.info('stats').then((text) => ({
+      const [stats, storeCommands] = await Promise.all([
+        redis.info('stats'),
+        server ? storeCommandsOf(server) : undefined,
+      ]);
+      return {
         redisTicks,
-        redisCommands: Number(parseInfo(text).total_commands_processed),
-      }));
+        redisCommands: Number(parseInfo(stats).total_commands_processed),
+        storeCommands,
+      };
     },
     /** Deletes every key under `prefix`; resolves with how many there were. */
     async deleteKeys(prefix) {
@@ -64,6 +73,16 @@ export async function openRedisProbe(url) {
     },
     close: () => redis.disconnect(),
   };
+}
+
+/** A server's `orion_store_commands_total`, read from its /metrics. */
+async function storeCommandsOf({ httpPort }) {
+  const response = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+  const text = await response.text();
+  const line = text
+    .split('\n')
+    .find((candidate) => candidate.startsWith('orion_store_commands_total '));
+  return line === undefined ? undefined : Number(line.split(' ')[1]);
 }
 
 /** `INFO` output as an object of its `field:value` lines. */

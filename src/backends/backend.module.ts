@@ -9,6 +9,7 @@ import { MEDIATION_TIMER_HOME } from '../mediation/mediation-timer-home.js';
 import { memoryBackend } from './memory-backend.js';
 import { redisBackend } from './redis-backend.js';
 import { STORE_HEALTH } from './store-health.js';
+import { STORE_TRAFFIC } from './store-traffic.js';
 
 /** What differs between backends; everything else injects these interfaces by token. */
 const BACKEND_TOKENS = [
@@ -18,12 +19,14 @@ const BACKEND_TOKENS = [
   CLIENT_MESSENGER,
   MEDIATION_TIMER_HOME,
   STORE_HEALTH,
+  STORE_TRAFFIC,
 ];
 
 /**
  * The one place that chooses the backend: this process's memory by default, or Redis
  * shared by replicas with `--redisUrl`. It provides the stores, the messenger every
- * module sends through, where mediation timers run, and the store's health check.
+ * module sends through, where mediation timers run, the store's health check and its
+ * command count.
  */
 @Global()
 @Module({})

@@ -9,6 +9,7 @@ import { InMemoryMediationStore } from '../mediation/in-memory-mediation.store.j
 import { LocalTimerHome, MEDIATION_TIMER_HOME } from '../mediation/mediation-timer-home.js';
 import { MEDIATION_STORE } from '../mediation/mediation-store.js';
 import { STORE_HEALTH, type StoreHealth } from './store-health.js';
+import { NO_STORE_TRAFFIC, STORE_TRAFFIC } from './store-traffic.js';
 
 /** In this process, the store is always there. */
 const memoryHealth: StoreHealth = { status: async () => ({ up: true, kind: 'memory' }) };
@@ -30,5 +31,6 @@ export function memoryBackend(): Provider[] {
     { provide: CLIENT_MESSENGER, useExisting: ClientRegistry },
     { provide: MEDIATION_TIMER_HOME, useClass: LocalTimerHome },
     { provide: STORE_HEALTH, useValue: memoryHealth },
+    { provide: STORE_TRAFFIC, useValue: NO_STORE_TRAFFIC },
   ];
 }

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { CLIENT_STORE } from '../clients/client-store.js';
+import { LocalFirstClientStore } from '../clients/local-first-client.store.js';
 import type { OrionConfig } from '../config/orion-config.js';
 import { LOBBY_STORE } from '../lobbies/lobby-store.js';
 import { MEDIATION_STORE } from '../mediation/mediation-store.js';
@@ -11,6 +12,7 @@ import { RedisMediationStore } from '../redis/redis-mediation.store.js';
 import { RedisStoreHealth } from './redis-store-health.js';
 import { redisReplication } from './redis-replication.js';
 import { STORE_HEALTH } from './store-health.js';
+import { STORE_TRAFFIC, type StoreTraffic } from './store-traffic.js';
 
 /**
  * Replicas sharing one Redis at `url`: state lives there, and the replicas reach one
@@ -26,7 +28,8 @@ export function redisBackend(url: string, config: OrionConfig): Provider[] {
     },
     {
       provide: CLIENT_STORE,
-      useFactory: ({ guarded }: RedisConnection) => new RedisClientStore(guarded, keys),
+      useFactory: ({ guarded }: RedisConnection) =>
+        new LocalFirstClientStore(new RedisClientStore(guarded, keys)),
       inject,
     },
     {
@@ -43,6 +46,13 @@ export function redisBackend(url: string, config: OrionConfig): Provider[] {
       provide: STORE_HEALTH,
       // The raw connection: a PING must not count as a failed store command.
       useFactory: ({ redis }: RedisConnection) => new RedisStoreHealth(redis),
+      inject,
+    },
+    {
+      provide: STORE_TRAFFIC,
+      useFactory: (connection: RedisConnection): StoreTraffic => ({
+        commandsSent: () => connection.commandsSent,
+      }),
       inject,
     },
     ...redisReplication(keys, config),

@@ -1,4 +1,5 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { STORE_TRAFFIC, type StoreTraffic } from '../backends/store-traffic.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { LobbiesModule } from '../lobbies/lobbies.module.js';
@@ -16,16 +17,19 @@ import { OrionMetrics } from './orion-metrics.js';
   providers: [
     {
       provide: OrionMetrics,
-      inject: [ClientsService, LobbiesService],
-      useFactory: (clients: ClientsService, lobbies: LobbiesService) =>
-        new OrionMetrics(async () => ({
-          clients: await clients.count(),
-          lobbies: (await lobbies.all()).map((lobby) => ({
-            isPublic: lobby.isPublic,
-            locked: lobby.locked,
-            members: lobby.members.length,
-          })),
-        })),
+      inject: [ClientsService, LobbiesService, STORE_TRAFFIC],
+      useFactory: (clients: ClientsService, lobbies: LobbiesService, store: StoreTraffic) =>
+        new OrionMetrics(
+          async () => ({
+            clients: await clients.count(),
+            lobbies: (await lobbies.all()).map((lobby) => ({
+              isPublic: lobby.isPublic,
+              locked: lobby.locked,
+              members: lobby.members.length,
+            })),
+          }),
+          () => store.commandsSent(),
+        ),
     },
     MetricsRecorder,
     MetricsServer,

@@ -110,8 +110,22 @@ export class OrionMetrics {
     registers: [this.registry],
   });
 
-  constructor(snapshot: () => Promise<StateSnapshot>) {
+  /**
+   * @param snapshot the state behind the gauges below, read once per scrape.
+   * @param storeCommandsSent the count of commands sent to the shared store so far.
+   */
+  constructor(snapshot: () => Promise<StateSnapshot>, storeCommandsSent: () => number) {
     collectDefaultMetrics({ register: this.registry });
+    // Before the gauges: their reads of the store count toward the next scrape.
+    new Counter({
+      name: 'orion_store_commands_total',
+      help: 'Commands this process sent to the shared state store (Redis), a script run counting once; 0 with state in memory.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(storeCommandsSent());
+      },
+    });
     // One read of the state per scrape feeds the three state metrics below.
     let pending: Promise<StateSnapshot> | undefined;
     const read = () => (pending ??= snapshot().finally(() => (pending = undefined)));

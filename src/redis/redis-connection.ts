@@ -12,8 +12,22 @@ export class RedisConnection implements OnApplicationShutdown {
   /** The connection as stores use it: failed commands reject with StoreUnavailable. */
   readonly guarded: Redis;
 
+  private sent = 0;
+
   private constructor(readonly redis: Redis) {
     this.guarded = unavailableAsError(redis);
+    // Every command (a script run counts once) passes here: the count operators and
+    // `npm run bench` read as this replica's round trips to Redis.
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = (...args) => {
+      this.sent++;
+      return send(...args);
+    };
+  }
+
+  /** Commands sent on this connection so far. */
+  get commandsSent(): number {
+    return this.sent;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe } from 'vitest';
+import { LocalFirstClientStore } from '../clients/local-first-client.store.js';
 import { clientStoreContract } from '../clients/testing/client-store.contract.js';
 import { lobbyStoreContract } from '../lobbies/testing/lobby-store.contract.js';
 import { mediationStoreContract } from '../mediation/testing/mediation-store.contract.js';
@@ -40,4 +41,8 @@ describe.skipIf(!REDIS_URL)('Redis stores', () => {
     };
   });
   clientStoreContract(async () => new RedisClientStore(redis, freshKeys()));
+  // As Redis mode runs it: this process's clients answered from memory.
+  clientStoreContract(
+    async () => new LocalFirstClientStore(new RedisClientStore(redis, freshKeys())),
+  );
 });
