@@ -23,7 +23,7 @@ import {
 } from './support/orion/orion-process.js';
 import { ConnectDetour } from './support/relay/connect-detour.js';
 import { freePortRange, portsOf } from './support/relay/free-port-range.js';
-import { HeldJoinProxy } from './support/unity/held-join-proxy.js';
+import { HeldJoinProxy } from './support/orion/held-join-proxy.js';
 import {
   UnityBuild,
   UnityDriver,

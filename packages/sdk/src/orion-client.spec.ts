@@ -3,7 +3,7 @@ import type { Socket } from 'node:dgram';
 import { decodeFrame } from '@orion/protocol';
 import { MediationAbortedError, MediationInterruptedError, PunchFailedError } from './errors.js';
 import { HolePuncher } from './hole-punch.js';
-import { OrionClient } from './orion-client.js';
+import { OrionClient, type MediationResult } from './orion-client.js';
 import { FAKE_TOKEN, FakeOrion } from './testing/fake-orion.js';
 import { nextDatagram, portOf, send, sleep, SocketPool } from './testing/udp-sockets.js';
 
@@ -11,6 +11,7 @@ describe('OrionClient against a scripted fake Orion', () => {
   const pool = new SocketPool();
   const clients: OrionClient[] = [];
   const handedOver: Socket[] = [];
+  const stops: (() => void)[] = [];
   let fake: FakeOrion;
 
   async function connectedClient(): Promise<OrionClient> {
@@ -28,6 +29,7 @@ describe('OrionClient against a scripted fake Orion', () => {
   }
 
   afterEach(async () => {
+    for (const stop of stops.splice(0)) stop();
     await Promise.all(clients.splice(0).map((client) => client.close()));
     for (const socket of handedOver.splice(0)) socket.close();
     await pool.closeAll();
@@ -142,6 +144,138 @@ describe('OrionClient against a scripted fake Orion', () => {
     const received = nextDatagram(annSocket);
     await send(result.socket, 'hello peer', portOf(annSocket));
     expect((await received).data.toString()).toBe('hello peer');
+  });
+
+  describe('a mediation that comes before the answer to the join', () => {
+    /** Host's socket, answering hellos, and its peer entry as Orion would send it. */
+    async function answeringHost() {
+      const socket = await pool.bind();
+      const puncher = new HolePuncher({ socket, selfName: 'Host' });
+      stops.push(puncher.stop);
+      return { socket, peer: { name: 'Host', ip: '127.0.0.1', port: portOf(socket) } };
+    }
+
+    /** Waits for success to be reported, answers ptpMediation_success, returns the outcome. */
+    async function succeed(mediation: Promise<MediationResult>): Promise<MediationResult> {
+      // A mediation that fails first fails the test with its own error.
+      await Promise.race([fake.frame('ptpMediation_peersConnection_success'), mediation]);
+      fake.broadcast('ptpMediation_success', {});
+      const result = await mediation;
+      handedOver.push(result.socket);
+      return result;
+    }
+
+    it('keeps its ptpMediation_send and peer list for the lobby joined, and punches that peer', async () => {
+      const client = await connectedClient();
+      const orionUdp = await pool.bind();
+      const host = await answeringHost();
+      const release = fake.holdJoins();
+      const joined = client.join('b0b0b', 'Ann');
+      const connect = nextDatagram(orionUdp);
+      fake.broadcast('ptpMediation_send', { port: portOf(orionUdp) });
+      // Answered at once, from the socket the peers will use, though the join has not returned.
+      expect((await connect).from.port).toBe(portOf(client.socket));
+      fake.broadcast('ptpMediation_peersConnection_start', { peers: [host.peer] });
+      await client.next('ptpMediation_peersConnection_start');
+      expect(client.lobbyId).toBeUndefined();
+
+      release();
+      expect((await joined).lobbyId).toBe('B0B0B');
+      // No second peer list will come: the one that came first must do.
+      const result = await succeed(client.mediate({ punchTimeoutMs: 2_000, startTimeoutMs: 500 }));
+      expect(result.peers).toEqual([host.peer]);
+    });
+
+    it('keeps a relay allocation that came with it, and binds that relay port in mediate()', async () => {
+      const client = await connectedClient();
+      const host = await answeringHost();
+      const relayPort = await pool.bind();
+      const release = fake.holdJoins();
+      const joined = client.join('b0b0b', 'Ann');
+      fake.broadcast('ptpMediation_peersConnection_start', { peers: [host.peer] });
+      fake.broadcast('ptpMediation_relay_allocated', {
+        relays: [{ peerName: 'Host', ip: '127.0.0.1', port: portOf(relayPort) }],
+      });
+      await client.next('ptpMediation_relay_allocated');
+      release();
+      await joined;
+
+      const bind = nextDatagram(relayPort, 1_000);
+      const mediation = client.mediate({ punchTimeoutMs: 5_000, startTimeoutMs: 500 });
+      mediation.catch(() => undefined);
+      const { data, from } = await bind;
+      expect(decodeFrame(data.toString())).toEqual({
+        method: 'ptpMediation_relay_bind',
+        payload: { token: FAKE_TOKEN },
+      });
+      expect(from.port).toBe(portOf(client.socket));
+    });
+
+    it('keeps what comes after the lobby_closed of the lobby it was in, and not what came before', async () => {
+      const client = await hostingClient();
+      const stale = await pool.bind();
+      const host = await answeringHost();
+      const release = fake.holdJoins();
+      // Orion has let the client out of K7Q2Z, whose lobby_closed is still on its way.
+      const joined = client.join('b0b0b', 'Ann');
+      fake.broadcast('ptpMediation_peersConnection_start', {
+        peers: [{ name: 'Old', ip: '127.0.0.1', port: portOf(stale) }],
+      });
+      fake.broadcast('lobby_closed', { lobbyId: 'K7Q2Z', lobbyName: 'Fake' });
+      fake.broadcast('ptpMediation_peersConnection_start', { peers: [host.peer] });
+      await client.next('ptpMediation_peersConnection_start');
+      await client.next('ptpMediation_peersConnection_start');
+      release();
+      await joined;
+
+      const result = await succeed(client.mediate({ punchTimeoutMs: 2_000, startTimeoutMs: 500 }));
+      expect(result.peers).toEqual([host.peer]);
+    });
+
+    it("drops the peer list of the lobby it was in when the join's answer beats that lobby_closed", async () => {
+      const client = await hostingClient();
+      const stale = await pool.bind();
+      const release = fake.holdJoins();
+      const joined = client.join('b0b0b', 'Ann');
+      // Sent before the join was taken, arriving after it was sent: the old lobby's.
+      fake.broadcast('ptpMediation_peersConnection_start', {
+        peers: [{ name: 'Old', ip: '127.0.0.1', port: portOf(stale) }],
+      });
+      await client.next('ptpMediation_peersConnection_start');
+      release();
+      expect((await joined).lobbyId).toBe('B0B0B');
+      await expect(client.mediate({ punchTimeoutMs: 300, startTimeoutMs: 200 })).rejects.toThrow(
+        /No ptpMediation_peersConnection_start arrived within 200 ms/,
+      );
+    });
+
+    it('drops a peer list that came before the join was sent', async () => {
+      const client = await connectedClient();
+      const stale = await pool.bind();
+      fake.broadcast('ptpMediation_peersConnection_start', {
+        peers: [{ name: 'Old', ip: '127.0.0.1', port: portOf(stale) }],
+      });
+      await client.next('ptpMediation_peersConnection_start');
+      await client.join('b0b0b', 'Ann');
+      await expect(client.mediate({ punchTimeoutMs: 300, startTimeoutMs: 200 })).rejects.toThrow(
+        /No ptpMediation_peersConnection_start arrived within 200 ms/,
+      );
+    });
+
+    it('a refused join leaves the mediation of the lobby it is in alone', async () => {
+      const client = await hostingClient();
+      const ann = await answeringHost();
+      fake.broadcast('ptpMediation_peersConnection_start', { peers: [ann.peer] });
+      await client.next('ptpMediation_peersConnection_start');
+      fake.handler = () => ({
+        status: 409,
+        body: { errors: ['The client is already in a lobby.'] },
+      });
+      await expect(client.join('b0b0b', 'Ann')).rejects.toThrow(/already in a lobby/);
+      expect(client.lobbyId).toBe('K7Q2Z');
+      const result = await succeed(client.mediate({ punchTimeoutMs: 2_000, startTimeoutMs: 500 }));
+      expect(result.peers).toEqual([ann.peer]);
+    });
   });
 
   it('rejects with PunchFailedError and reports no success when a peer stays silent', async () => {

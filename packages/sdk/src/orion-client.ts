@@ -74,6 +74,8 @@ export class OrionClient {
   /** Relay ports allocated in that mediation, for the same reason. */
   private knownRelays: RelayEndpoint[] = [];
   private mediating = false;
+  /** How many lobby_closed have arrived: tells host() and join() whether the old lobby's came. */
+  private lobbiesClosed = 0;
   /** Set once mediate() succeeded: the socket then belongs to the caller. */
   private socketHandedOver = false;
 
@@ -142,16 +144,16 @@ export class OrionClient {
   }
 
   /** Creates a lobby (private and for 8 unless told otherwise) and becomes its host. */
-  async host(options: HostOptions): Promise<HostedLobby> {
-    const lobby = await this.http.host(this.#token, options);
-    this.enterLobby(lobby.lobbyId, options.hostName);
-    return lobby;
+  host(options: HostOptions): Promise<HostedLobby> {
+    return this.enterLobby(options.hostName, () => this.http.host(this.#token, options));
   }
 
-  async join(lobbyId: string, peerName: string): Promise<JoinedLobby> {
-    const lobby = await this.http.join(this.#token, lobbyId, peerName);
-    this.enterLobby(lobby.lobbyId, peerName);
-    return lobby;
+  /**
+   * Joins a lobby by id (any letter case). Its host may start the mediation the moment
+   * Orion has taken the join, even before the answer arrives; nothing of it is lost.
+   */
+  join(lobbyId: string, peerName: string): Promise<JoinedLobby> {
+    return this.enterLobby(peerName, () => this.http.join(this.#token, lobbyId, peerName));
   }
 
   /** Sends a chat line; it is delivered when it comes back as lobby_messaging_received. */
@@ -254,6 +256,7 @@ export class OrionClient {
         this.forgetMediation();
         break;
       case 'lobby_closed':
+        this.lobbiesClosed++;
         this.forgetMediation();
         this.currentLobbyId = undefined;
         break;
@@ -280,10 +283,29 @@ export class OrionClient {
     sendQuietly(this.socket, datagram, port, this.udpHost);
   }
 
-  private enterLobby(lobbyId: string, memberName: string): void {
-    this.currentLobbyId = lobbyId;
+  /**
+   * Sends a host or join request and enters the lobby it answers with. Orion may mediate that
+   * lobby before its answer reaches us (a host can start as soon as our join is taken), so the
+   * peer list and relay allocations that arrive while the request is on its way are kept for
+   * it. Those of an earlier lobby are dropped.
+   */
+  private async enterLobby<L extends { lobbyId: string }>(
+    memberName: string,
+    request: () => Promise<L>,
+  ): Promise<L> {
+    // Orion mediates the new lobby with us only once it has taken this request, and after the
+    // lobby_closed of a lobby we are still in: only what arrives after both is the new lobby's.
+    const leaving = this.currentLobbyId !== undefined;
+    // In a lobby, what we know is that lobby's until Orion takes us out (a refused request costs
+    // its mediation nothing), and its lobby_closed forgets it.
+    if (!leaving) this.forgetMediation();
+    const closedBefore = this.lobbiesClosed;
+    const lobby = await request();
+    // Orion took us out, but that lobby_closed is still on its way: all we know is the old lobby's.
+    if (leaving && this.lobbiesClosed === closedBefore) this.forgetMediation();
+    this.currentLobbyId = lobby.lobbyId;
     this.memberName = memberName;
-    this.forgetMediation();
+    return lobby;
   }
 
   private requireLobby(action: string): string {

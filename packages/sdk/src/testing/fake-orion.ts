@@ -13,7 +13,11 @@ import {
 /** A scripted stand-in for Orion on 127.0.0.1, for the SDK's unit specs; excluded from the build. */
 
 export type HttpAnswer = { status: number; body?: unknown; raw?: string };
-export type HttpHandler = (method: string, path: string, body: unknown) => HttpAnswer;
+export type HttpHandler = (
+  method: string,
+  path: string,
+  body: unknown,
+) => HttpAnswer | Promise<HttpAnswer>;
 
 export const FAKE_TOKEN = 'fake-token-0123456789';
 
@@ -23,6 +27,7 @@ export class FakeOrion {
   readonly frames: Frame[] = [];
   private readonly sockets: WebSocket[] = [];
   private readonly wss: WebSocketServer;
+  private joinsHeld: Promise<void> | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -56,6 +61,19 @@ export class FakeOrion {
     for (const ws of this.sockets) ws.send(encodeFrame(method, payload));
   }
 
+  /**
+   * Holds the answers to `POST /lobbies/:lobbyId/join` (the join is taken, the answer is
+   * slow) until the returned function is called; meanwhile `broadcast` still reaches clients.
+   */
+  holdJoins(): () => void {
+    let release!: () => void;
+    this.joinsHeld = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.joinsHeld = undefined;
+      release();
+    };
+  }
+
   /** Closes every client's WebSocket with `code`, as a server going away would. */
   disconnectAll(code: number = CloseCode.GOING_AWAY): void {
     for (const ws of this.sockets) ws.close(code);
@@ -86,14 +104,23 @@ export class FakeOrion {
     request.on('end', () => {
       const body = text === '' ? undefined : (JSON.parse(text) as unknown);
       this.requests.push({ method: request.method!, path: request.url!, body });
-      const answer = this.handler(request.method!, request.url!, body);
-      const payload = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(payload);
+      void this.answerOf(request.method!, request.url!, body).then((answer) => {
+        const payload =
+          answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
+        response.writeHead(answer.status, { 'content-type': 'application/json' }).end(payload);
+      });
     });
+  }
+
+  private async answerOf(method: string, path: string, body: unknown): Promise<HttpAnswer> {
+    const held = method === 'POST' && path.endsWith('/join') ? this.joinsHeld : undefined;
+    const answer = await this.handler(method, path, body);
+    await held;
+    return answer;
   }
 }
 
-/** Every lobby request succeeds, with lobby K7Q2Z. */
+/** Every lobby request succeeds: hosting gives lobby K7Q2Z, a join the lobby it names. */
 function defaultHandler(method: string, path: string): HttpAnswer {
   if (method === 'POST' && path === '/lobbies') {
     return { status: 201, body: { lobbyId: 'K7Q2Z', lobbyName: 'Fake' } };
@@ -101,7 +128,12 @@ function defaultHandler(method: string, path: string): HttpAnswer {
   if (method === 'POST' && path.endsWith('/join')) {
     return {
       status: 200,
-      body: { lobbyId: 'K7Q2Z', lobbyName: 'Fake', lobbyMembers: ['Host', 'Ann'], host: 'Host' },
+      body: {
+        lobbyId: path.split('/')[2].toUpperCase(),
+        lobbyName: 'Fake',
+        lobbyMembers: ['Host', 'Ann'],
+        host: 'Host',
+      },
     };
   }
   if (method === 'POST' && path.endsWith('/ptp/start')) return { status: 200 };
