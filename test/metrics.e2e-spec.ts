@@ -119,9 +119,12 @@ describe('GET /metrics after a scripted flow', () => {
   it('reports connected clients and open lobbies by visibility and state', () => {
     // Ann, Bob, Cid, Dee, Fay, Gus and Hal are connected; Eve left.
     expect(samples.get('orion_connected_clients')).toBe(7);
-    expect(samples.get('orion_lobbies{visibility="public",state="open"}')).toBe(2);
-    expect(samples.get('orion_lobbies{visibility="private",state="open"}')).toBe(1);
-    expect(samples.get('orion_lobbies{visibility="public",state="mediating"}')).toBe(0);
+    expect(samples.get('orion_lobbies{visibility="public",state="open",password="no"}')).toBe(2);
+    expect(samples.get('orion_lobbies{visibility="private",state="open",password="no"}')).toBe(1);
+    expect(samples.get('orion_lobbies{visibility="public",state="mediating",password="no"}')).toBe(
+      0,
+    );
+    expect(samples.get('orion_lobbies{visibility="public",state="open",password="yes"}')).toBe(0);
     expect(samples.get('orion_lobby_members_count')).toBe(3);
     expect(samples.get('orion_lobby_members_sum')).toBe(1 + 2 + 1);
   });

@@ -32,7 +32,7 @@ describe('OpenAPI document at /docs/openapi.json', () => {
   it('lists every route with its status codes', () => {
     const statuses = (path: string, method: string) =>
       Object.keys(document.paths[path]?.[method]?.responses ?? {}).sort();
-    expect(statuses('/lobbies', 'get')).toEqual(['200', '503']);
+    expect(statuses('/lobbies', 'get')).toEqual(['200', '400', '409', '503']);
     expect(statuses('/lobbies', 'post')).toEqual([
       '201',
       '400',

@@ -15,7 +15,10 @@ export type OrionErrorCode =
   | 'TOO_FEW_MEMBERS'
   | 'MEDIATION_UNDERWAY'
   | 'NO_MEDIATION'
-  | 'LOBBY_ID_EXHAUSTED';
+  | 'LOBBY_ID_EXHAUSTED'
+  | 'PASSWORD_REQUIRED'
+  | 'WRONG_PASSWORD'
+  | 'CURSOR_NOT_LISTED';
 
 export class OrionError extends Error {
   constructor(
@@ -55,4 +58,11 @@ export const Errors = {
     new OrionError('NO_MEDIATION', 'No peer-to-peer mediation is underway for that lobby.'),
   lobbyIdExhausted: () =>
     new OrionError('LOBBY_ID_EXHAUSTED', 'No free lobby code could be found. Try again.'),
+  passwordRequired: () => new OrionError('PASSWORD_REQUIRED', 'The lobby requires a password.'),
+  wrongPassword: () => new OrionError('WRONG_PASSWORD', 'The lobby password is wrong.'),
+  cursorNotListed: () =>
+    new OrionError(
+      'CURSOR_NOT_LISTED',
+      'The lobby given as after is no longer listed. List again from the start.',
+    ),
 } as const;

@@ -43,12 +43,19 @@ export class InMemoryLobbyStore implements LobbyStore {
     return [...this.lobbies.values()].filter((lobby) => lobby.isPublic);
   }
 
-  async addMember(lobbyId: string, member: LobbyMember): Promise<AddMemberResult> {
+  async addMember(
+    lobbyId: string,
+    member: LobbyMember,
+    passwordHash?: string,
+  ): Promise<AddMemberResult> {
     const memberOf = this.lobbyIdByMember.get(member.clientId);
     if (memberOf === lobbyId) return { outcome: 'already_member' };
     if (memberOf !== undefined) throw new MemberInAnotherLobby(member.clientId);
     const current = this.lobbies.get(lobbyId);
     if (!current) return { outcome: 'missing' };
+    if (current.passwordHash !== undefined && current.passwordHash !== passwordHash) {
+      return { outcome: 'password', passwordHash: current.passwordHash };
+    }
     if (current.locked) return { outcome: 'locked' };
     if (current.members.length >= current.maxMembers) return { outcome: 'full' };
     const key = nameKey(member.name);

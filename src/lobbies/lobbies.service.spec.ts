@@ -7,7 +7,9 @@ import type { ServerMessages, ServerMethod } from '@orion/protocol';
 import { InMemoryLobbyStore } from './in-memory-lobby.store.js';
 import type { ClientsService } from '../clients/clients.service.js';
 import { LobbiesService, type CreateLobbyCommand } from './lobbies.service.js';
-import type { Lobby } from './lobby.js';
+import type { Lobby, LobbyMember } from './lobby.js';
+import type { LobbyListQuery } from './lobby-list-query.js';
+import type { AddMemberResult } from './lobby-store.js';
 
 const newLobby = (overrides: Partial<CreateLobbyCommand> = {}): CreateLobbyCommand => ({
   hostName: 'Host',
@@ -403,6 +405,183 @@ describe('LobbiesService', () => {
 
       expect(messenger.sent).toEqual([]);
       expect(events.emitted).toEqual([]);
+    });
+  });
+
+  describe('passwords and data', () => {
+    const secret = 'hunter2-secret';
+
+    it('keeps data as sent and the password only as a salted hash', async () => {
+      const data = { version: '1.4.2', players: 4 };
+      const { lobbyId } = await lobbies.create('c-host', newLobby({ password: secret, data }));
+      const stored = (await lobbies.get(lobbyId))!;
+
+      expect(stored.data).toEqual(data);
+      expect(stored.passwordHash).toMatch(/^scrypt\$/);
+      expect(JSON.stringify(stored)).not.toContain(secret);
+    });
+
+    it('stores no data for {} or null, and no password for null', async () => {
+      const { lobbyId } = await lobbies.create('c-host', newLobby({ data: {}, password: null }));
+      const other = await lobbies.create('c-other', newLobby({ data: null }));
+
+      expect(await lobbies.get(lobbyId)).not.toHaveProperty('data');
+      expect(await lobbies.get(lobbyId)).not.toHaveProperty('passwordHash');
+      expect(await lobbies.get(other.lobbyId)).not.toHaveProperty('data');
+    });
+
+    it('refuses a join without the password with PASSWORD_REQUIRED, and a wrong one with WRONG_PASSWORD', async () => {
+      const lobbyId = await lobbyWith([], newLobby({ password: secret }));
+
+      expect(await codeOf(lobbies.join('c-ann', lobbyId, 'Ann'))).toBe('PASSWORD_REQUIRED');
+      expect(await codeOf(lobbies.join('c-ann', lobbyId, 'Ann', null))).toBe('PASSWORD_REQUIRED');
+      expect(await codeOf(lobbies.join('c-ann', lobbyId, 'Ann', 'hunter3'))).toBe('WRONG_PASSWORD');
+      expect(messenger.sent).toEqual([]);
+      expect((await lobbies.join('c-ann', lobbyId, 'Ann', secret)).lobbyMembers).toEqual([
+        'Host',
+        'Ann',
+      ]);
+    });
+
+    it('asks for the password before saying the lobby is full, and ignores one a lobby does not need', async () => {
+      const full = await lobbyWith([], newLobby({ password: secret, maxMembers: 2 }));
+      await lobbies.join('c-ann', full, 'Ann', secret);
+      expect(await codeOf(lobbies.join('c-bob', full, 'Bob'))).toBe('PASSWORD_REQUIRED');
+      expect(await codeOf(lobbies.join('c-bob', full, 'Bob', secret))).toBe('LOBBY_FULL');
+
+      const open = (await lobbies.create('c-other', newLobby())).lobbyId;
+      expect((await lobbies.join('c-cat', open, 'Cat', 'anything')).host).toBe('Host');
+    });
+
+    it('refuses the password of a lobby whose code went to another lobby while it was checked', async () => {
+      const racing = new (class extends InMemoryLobbyStore {
+        override async addMember(
+          lobbyId: string,
+          member: LobbyMember,
+          passwordHash?: string,
+        ): Promise<AddMemberResult> {
+          if (passwordHash === undefined) return super.addMember(lobbyId, member);
+          // Between the two steps the lobby closes and a new one gets its code.
+          const old = (await this.delete(lobbyId))!;
+          await this.insert({ ...old, passwordHash: 'scrypt$another' });
+          return super.addMember(lobbyId, member, passwordHash);
+        }
+      })();
+      const service = new LobbiesService(
+        racing,
+        messenger,
+        events as unknown as OrionEventBus,
+        clients,
+      );
+      const { lobbyId } = await service.create('c-host', newLobby({ password: secret }));
+
+      expect(await codeOf(service.join('c-ann', lobbyId, 'Ann', secret))).toBe('WRONG_PASSWORD');
+      expect(await racing.lobbyIdOf('c-ann')).toBeUndefined();
+    });
+
+    describe('the list', () => {
+      let plain: string;
+      let locked: string;
+      let tagged: string;
+
+      beforeEach(async () => {
+        plain = await lobbyWith([], newLobby({ lobbyName: 'Plain' }));
+        locked = (await lobbies.create('c-2', newLobby({ lobbyName: 'Locked', password: secret })))
+          .lobbyId;
+        tagged = (
+          await lobbies.create(
+            'c-3',
+            newLobby({ lobbyName: 'Tagged', maxMembers: 1, data: { mode: 'ctf' } }),
+          )
+        ).lobbyId;
+        // Created in this order, but all in one millisecond is possible: order by the clock.
+        let at = 1_000;
+        for (const id of [plain, locked, tagged]) {
+          const current = (await store.get(id))!;
+          await store.delete(id);
+          await store.insert({ ...current, createdAt: (at += 10) });
+        }
+      });
+
+      it('shows a lobby created the original way as it always was, and the others with hasPassword and data', async () => {
+        const listed = await lobbies.listPublic();
+
+        expect(listed).toEqual({
+          lobbies: [
+            { name: 'Plain', id: plain, currentMembers: 1, maxMembers: 4 },
+            {
+              name: 'Locked',
+              id: locked,
+              currentMembers: 1,
+              maxMembers: 4,
+              hasPassword: true,
+              data: {},
+            },
+            {
+              name: 'Tagged',
+              id: tagged,
+              currentMembers: 1,
+              maxMembers: 1,
+              hasPassword: false,
+              data: { mode: 'ctf' },
+            },
+          ],
+        });
+        expect(listed.lobbies[0]).not.toHaveProperty('hasPassword');
+        expect(JSON.stringify(listed)).not.toMatch(/hunter2|scrypt|passwordHash/);
+      });
+
+      it('with a query, shows every lobby with hasPassword and data, and next', async () => {
+        const listed = await lobbies.listPublic({ data: [], limit: 2 });
+
+        expect(listed).toEqual({
+          lobbies: [
+            {
+              name: 'Plain',
+              id: plain,
+              currentMembers: 1,
+              maxMembers: 4,
+              hasPassword: false,
+              data: {},
+            },
+            {
+              name: 'Locked',
+              id: locked,
+              currentMembers: 1,
+              maxMembers: 4,
+              hasPassword: true,
+              data: {},
+            },
+          ],
+          next: locked,
+        });
+        expect(await lobbies.listPublic({ data: [], limit: 2, after: locked })).toMatchObject({
+          lobbies: [{ id: tagged }],
+          next: null,
+        });
+      });
+
+      it('filters', async () => {
+        const ids = async (query: Partial<LobbyListQuery>) =>
+          (await lobbies.listPublic({ data: [], limit: 50, ...query })).lobbies.map((l) => l.id);
+
+        expect(await ids({ hasPassword: true })).toEqual([locked]);
+        expect(await ids({ hasPassword: false })).toEqual([plain, tagged]);
+        expect(await ids({ notFull: true })).toEqual([plain, locked]);
+        expect(await ids({ data: [{ key: 'mode', kind: 'equals', text: 'ctf' }] })).toEqual([
+          tagged,
+        ]);
+      });
+
+      it('refuses a cursor that is not listed with CURSOR_NOT_LISTED', async () => {
+        const hidden = (await lobbies.create('c-4', newLobby({ isPublic: false }))).lobbyId;
+
+        for (const after of ['ZZZZZ', hidden]) {
+          expect(await codeOf(lobbies.listPublic({ data: [], limit: 5, after }))).toBe(
+            'CURSOR_NOT_LISTED',
+          );
+        }
+      });
     });
   });
 

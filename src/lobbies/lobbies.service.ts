@@ -12,8 +12,12 @@ import type {
   CreateLobbyResponse,
   JoinLobbyResponse,
   ListLobbiesResponse,
+  LobbySummary,
 } from './dto/lobby-responses.js';
-import { hostOf, memberOf, type Lobby } from './lobby.js';
+import { hostOf, memberOf, type Lobby, type LobbyData } from './lobby.js';
+import { lobbyDataToStore } from './lobby-data.js';
+import { lobbyPage, type LobbyListQuery } from './lobby-list-query.js';
+import { hashLobbyPassword, verifyLobbyPassword } from './lobby-password.js';
 import {
   LOBBY_STORE,
   MemberInAnotherLobby,
@@ -30,6 +34,10 @@ export interface CreateLobbyCommand {
   lobbyName: string;
   isPublic: boolean;
   maxMembers: number;
+  /** Joining then needs it; only its salted hash is kept. Null is none. */
+  password?: string | null;
+  /** Null or `{}` is none. */
+  data?: LobbyData | null;
 }
 
 /** Owns the lobby rules: who may create, join, chat in, lock and close a lobby. */
@@ -44,22 +52,31 @@ export class LobbiesService {
     private readonly clients: ClientsService,
   ) {}
 
-  async listPublic(): Promise<ListLobbiesResponse> {
+  /**
+   * The public lobbies. Without a query, the original listing: every one, oldest first.
+   * With one, the page it asks for, every lobby with `hasPassword` and `data`, and `next`.
+   */
+  async listPublic(query?: LobbyListQuery): Promise<ListLobbiesResponse> {
     const lobbies = await this.store.listPublic();
-    return {
-      lobbies: lobbies
-        .sort((a, b) => a.createdAt - b.createdAt)
-        .map((lobby) => ({
-          name: lobby.name,
-          id: lobby.id,
-          currentMembers: lobby.members.length,
-          maxMembers: lobby.maxMembers,
-        })),
-    };
+    if (query === undefined) {
+      return {
+        lobbies: lobbies
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map((lobby) => summaryOf(lobby, false)),
+      };
+    }
+    const page = lobbyPage(lobbies, query);
+    if (page.outcome === 'cursor_gone') throw Errors.cursorNotListed();
+    return { lobbies: page.lobbies.map((lobby) => summaryOf(lobby, true)), next: page.next };
   }
 
   /** A client already in a lobby is refused by the store's insert (no read before it). */
   async create(clientId: string, command: CreateLobbyCommand): Promise<CreateLobbyResponse> {
+    const data = lobbyDataToStore(command.data);
+    const passwordHash =
+      command.password === undefined || command.password === null
+        ? undefined
+        : await hashLobbyPassword(command.password);
     for (let attempt = 0; attempt < LOBBY_ID_ATTEMPTS; attempt++) {
       const lobby: Lobby = {
         id: newLobbyId(),
@@ -70,9 +87,15 @@ export class LobbiesService {
         members: [{ clientId, name: command.hostName }],
         locked: false,
         createdAt: Date.now(),
+        ...(data && { data }),
+        ...(passwordHash && { passwordHash }),
       };
       if (await this.store.insert(lobby).catch(refuseSecondLobby)) {
-        this.logger.log({ lobbyId: lobby.id, clientId, isPublic: lobby.isPublic }, 'Lobby created');
+        const hasPassword = passwordHash !== undefined;
+        this.logger.log(
+          { lobbyId: lobby.id, clientId, isPublic: lobby.isPublic, hasPassword },
+          'Lobby created',
+        );
         await this.refuseIfGone(clientId);
         return { lobbyName: lobby.name, lobbyId: lobby.id };
       }
@@ -80,13 +103,32 @@ export class LobbiesService {
     throw Errors.lobbyIdExhausted();
   }
 
-  async join(clientId: string, rawLobbyId: string, peerName: string): Promise<JoinLobbyResponse> {
+  /**
+   * Seats the client. A lobby with a password needs `password`: missing, it answers
+   * PASSWORD_REQUIRED, wrong, WRONG_PASSWORD (both count as join misses); a lobby without
+   * one ignores it.
+   */
+  async join(
+    clientId: string,
+    rawLobbyId: string,
+    peerName: string,
+    password?: string | null,
+  ): Promise<JoinLobbyResponse> {
     const lobbyId = normalizeLobbyId(rawLobbyId);
-    // One atomic step checks the seat, the lock, the capacity and the name (see nameKey),
-    // so two racing look-alikes cannot both join.
-    const seated = await this.store
-      .addMember(lobbyId, { clientId, name: peerName })
-      .catch(refuseSecondLobby);
+    const member = { clientId, name: peerName };
+    // One atomic step checks the seat, the password, the lock, the capacity and the name
+    // (see nameKey), so two racing look-alikes cannot both join.
+    let seated = await this.store.addMember(lobbyId, member).catch(refuseSecondLobby);
+    if (seated.outcome === 'password') {
+      // The store cannot run scrypt: it hands back the hash, and takes the seat only if the
+      // hash is still the lobby's when the checked password comes back with it.
+      const passwordHash = seated.passwordHash;
+      if (password === undefined || password === null) throw Errors.passwordRequired();
+      if (!(await verifyLobbyPassword(password, passwordHash))) throw Errors.wrongPassword();
+      seated = await this.store.addMember(lobbyId, member, passwordHash).catch(refuseSecondLobby);
+      // Another hash now: the lobby closed and its code went to a new one meanwhile.
+      if (seated.outcome === 'password') throw Errors.wrongPassword();
+    }
     if (seated.outcome !== 'added') throw JOIN_REFUSALS[seated.outcome]();
     const joined = seated.lobby;
     // Per-client events log at debug; lobby creation and closing stay at `log`.
@@ -209,8 +251,26 @@ export class LobbiesService {
   }
 }
 
+/** What `GET /lobbies` shows of a lobby: never its password or hash, only whether it has one. */
+function summaryOf(lobby: Lobby, withOptions: boolean): LobbySummary {
+  const summary: LobbySummary = {
+    name: lobby.name,
+    id: lobby.id,
+    currentMembers: lobby.members.length,
+    maxMembers: lobby.maxMembers,
+  };
+  // The original listing shows a lobby created the original way exactly as it always has.
+  if (!withOptions && lobby.passwordHash === undefined && lobby.data === undefined) return summary;
+  summary.hasPassword = lobby.passwordHash !== undefined;
+  summary.data = lobby.data ?? {};
+  return summary;
+}
+
 /** The domain error for each reason the store refused a seat. */
-const JOIN_REFUSALS: Record<Exclude<AddMemberResult['outcome'], 'added'>, () => OrionError> = {
+const JOIN_REFUSALS: Record<
+  Exclude<AddMemberResult['outcome'], 'added' | 'password'>,
+  () => OrionError
+> = {
   missing: Errors.lobbyNotFound,
   already_member: Errors.alreadyInLobby,
   locked: Errors.lobbyLocked,

@@ -1,8 +1,12 @@
 import type { Lobby, LobbyMember } from './lobby.js';
 
-/** What became of a join: the lobby with its new member, or why the seat was refused. */
+/**
+ * What became of a join: the lobby with its new member, or why the seat was refused. A
+ * lobby with a password answers `password` with its hash until the joiner presents it.
+ */
 export type AddMemberResult =
   | { outcome: 'added'; lobby: Lobby }
+  | { outcome: 'password'; passwordHash: string }
   | { outcome: 'missing' | 'already_member' | 'locked' | 'full' | 'name_taken' };
 
 /** What became of a lock for mediation: the locked lobby, or why it was refused. */
@@ -32,10 +36,12 @@ export interface LobbyStore {
   /**
    * Seats `member` last, checked in this order: a client already in this lobby
    * (`already_member`) or in another ({@link MemberInAnotherLobby} is thrown), a lobby
-   * that does not exist, is locked, is full, or has a member whose name has the same
-   * {@link import('./name-key.js').nameKey}.
+   * that does not exist, has a password hash other than `passwordHash` (`password`, with
+   * the stored hash, so that the caller can check a password against it and try again with
+   * that hash), is locked, is full, or has a member whose name has the same
+   * {@link import('./name-key.js').nameKey}. A lobby without a password ignores `passwordHash`.
    */
-  addMember(lobbyId: string, member: LobbyMember): Promise<AddMemberResult>;
+  addMember(lobbyId: string, member: LobbyMember, passwordHash?: string): Promise<AddMemberResult>;
   /** Removes a member; undefined when the lobby does not exist or the client is not in it. */
   removeMember(lobbyId: string, clientId: string): Promise<Lobby | undefined>;
   /**

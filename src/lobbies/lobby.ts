@@ -1,3 +1,6 @@
+/** A lobby's own data: a flat map of short string keys to strings or finite numbers. */
+export type LobbyData = Readonly<Record<string, string | number>>;
+
 export interface LobbyMember {
   readonly clientId: string;
   readonly name: string;
@@ -17,6 +20,13 @@ export interface Lobby {
   /** Locked while peer-to-peer mediation runs: nobody may join. */
   readonly locked: boolean;
   readonly createdAt: number;
+  /** What the host set at creation (mode, map, build...): absent when it set nothing. */
+  readonly data?: LobbyData;
+  /**
+   * The join password as a salted hash (see lobby-password.ts), absent for a lobby without
+   * one. Never goes into a response, a message or a log line.
+   */
+  readonly passwordHash?: string;
 }
 
 export function hostOf(lobby: Lobby): LobbyMember {

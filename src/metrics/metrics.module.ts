@@ -24,6 +24,7 @@ import { OrionMetrics } from './orion-metrics.js';
             clients: await clients.count(),
             lobbies: (await lobbies.all()).map((lobby) => ({
               isPublic: lobby.isPublic,
+              hasPassword: lobby.passwordHash !== undefined,
               locked: lobby.locked,
               members: lobby.members.length,
             })),

@@ -7,7 +7,7 @@ const MEMBER_BUCKETS = [1, 2, 4, 8, 16, 32, 64];
 /** Reads the current state at scrape time, for the gauges. */
 export interface StateSnapshot {
   clients: number;
-  lobbies: { isPublic: boolean; locked: boolean; members: number }[];
+  lobbies: { isPublic: boolean; hasPassword: boolean; locked: boolean; members: number }[];
 }
 
 /**
@@ -140,19 +140,22 @@ export class OrionMetrics {
     });
     new Gauge({
       name: 'orion_lobbies',
-      help: 'Open lobbies, by visibility (public, private) and state (open, mediating).',
-      labelNames: ['visibility', 'state'] as const,
+      help: 'Open lobbies, by visibility (public, private), state (open, mediating) and password (yes, no).',
+      labelNames: ['visibility', 'state', 'password'] as const,
       registers: [this.registry],
       async collect() {
         const { lobbies } = await read();
         for (const visibility of ['public', 'private']) {
           for (const state of ['open', 'mediating']) {
-            const count = lobbies.filter(
-              (lobby) =>
-                lobby.isPublic === (visibility === 'public') &&
-                lobby.locked === (state === 'mediating'),
-            ).length;
-            this.set({ visibility, state }, count);
+            for (const password of ['yes', 'no']) {
+              const count = lobbies.filter(
+                (lobby) =>
+                  lobby.isPublic === (visibility === 'public') &&
+                  lobby.locked === (state === 'mediating') &&
+                  lobby.hasPassword === (password === 'yes'),
+              ).length;
+              this.set({ visibility, state, password }, count);
+            }
           }
         }
       },

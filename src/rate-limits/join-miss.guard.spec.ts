@@ -63,7 +63,7 @@ describe('JoinMissGuard', () => {
     expect(limiter.trackedClients + limiter.trackedAddresses).toBe(0);
   });
 
-  it('keeps only answers of "lobby not found" counted', () => {
+  it('keeps only answers of "lobby not found" and of a refused password counted', () => {
     const { join, limiter } = setUp({ joinMissLimit: 1, joinMissLimitPerIp: 1 });
     const others = [
       Errors.lobbyFull(),
@@ -78,6 +78,17 @@ describe('JoinMissGuard', () => {
     expect(limiter.trackedClients + limiter.trackedAddresses).toBe(0);
     expect(join(miss).error).toBe(miss.error);
     expect([limiter.trackedClients, limiter.trackedAddresses]).toEqual([1, 1]);
+  });
+
+  it('counts a missing or wrong lobby password as a miss, toward the same limit', () => {
+    const { join, handledCount } = setUp({ joinMissLimit: 3 });
+    join({ error: Errors.passwordRequired() });
+    join({ error: Errors.wrongPassword() });
+    join(miss);
+    expect(handledCount()).toBe(3);
+    const refused = join({ ok: 'the right password, too late' });
+    expect(handledCount()).toBe(3);
+    expect((refused.error as HttpException).getStatus()).toBe(429);
   });
 
   it('refuses a client that used up its misses with 429, {errors} and Retry-After, without running the join', () => {

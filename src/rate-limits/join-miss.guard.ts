@@ -7,10 +7,21 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { answeredErrorOf } from '../common/answered-error.js';
+import type { OrionErrorCode } from '../common/orion-error.js';
 import { clientAddressOf, type AddressedRequest } from '../common/source-address.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { JoinMissLimiter, type MissScope } from './join-miss-limiter.js';
 import { tryAgainIn } from './limit-window.js';
+
+/**
+ * The answers that count as misses: a lobby that does not exist, and a lobby's password
+ * missing or wrong, which would otherwise let its password be guessed as freely.
+ */
+const MISSES: ReadonlySet<OrionErrorCode> = new Set<OrionErrorCode>([
+  'LOBBY_NOT_FOUND',
+  'PASSWORD_REQUIRED',
+  'WRONG_PASSWORD',
+]);
 
 /** The request as this guard reads it: its body is parsed, not validated yet. */
 type JoinRequest = AddressedRequest & { body?: unknown };
@@ -18,7 +29,7 @@ type JoinRequest = AddressedRequest & { body?: unknown };
 /**
  * On the join and mediation-start routes: refuses a client, or an address, that has used up
  * its misses (429 with Retry-After), and keeps a request counted only if its answer said the
- * lobby does not exist. Nothing else counts. A guard with a hook on the response, not an
+ * lobby does not exist, or refused its password (see {@link MISSES}). Nothing else counts. A guard with a hook on the response, not an
  * interceptor: any interceptor puts the route on Nest's rxjs path, which cost a join about
  * a sixth of its CPU.
  */
@@ -41,7 +52,10 @@ export class JoinMissGuard implements CanActivate {
       throw tooManyMisses(scope, retryAfterSeconds);
     }
     // Once answered, or once the client went away: settling twice changes nothing.
-    const settle = () => verdict.settle(answeredErrorOf(response) === 'LOBBY_NOT_FOUND');
+    const settle = () => {
+      const answered = answeredErrorOf(response);
+      verdict.settle(answered !== undefined && MISSES.has(answered));
+    };
     response.once('finish', settle);
     response.once('close', settle);
     return true;

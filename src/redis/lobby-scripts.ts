@@ -8,6 +8,10 @@ import type { LuaScript } from './redis-scripts.js';
  * writes them all. KEYS[2] is the set of lobby ids (for
  * counting and listing), KEYS[3] the public lobbies by creation time. The rules are those
  * of the in-memory store (src/lobbies/in-memory-lobby.store.ts), in the same order.
+ *
+ * A lobby's `data` is kept in the JSON as one string, `dataJson` (see redis-lobby.store.ts):
+ * the scripts decode and re-encode the record with cjson, which would write numbers with 14
+ * significant digits only and reorder the keys; a string passes through unchanged.
  */
 
 /**
@@ -34,7 +38,10 @@ if ARGV[4] == '1' then redis.call('ZADD', KEYS[3], ARGV[5], id) end
 return {'ok'}
 `;
 
-/** Seats a member last. ARGV: lobby id, client id, name, name key. */
+/**
+ * Seats a member last. ARGV: lobby id, client id, name, name key, the password hash the
+ * joiner presents ('' for none).
+ */
 const ADD_MEMBER = `
 local id, clientId = ARGV[1], ARGV[2]
 local found = redis.call('HMGET', KEYS[1], 'l:' .. id, 'k:' .. id, 'm:' .. clientId)
@@ -42,6 +49,9 @@ if found[3] == id then return {'already_member'} end
 if found[3] then return {'member'} end
 if not found[1] then return {'missing'} end
 local lobby = cjson.decode(found[1])
+if type(lobby.passwordHash) == 'string' and lobby.passwordHash ~= ARGV[5] then
+  return {'password', lobby.passwordHash}
+end
 if lobby.locked then return {'locked'} end
 if #lobby.members >= lobby.maxMembers then return {'full'} end
 local nameKeys = cjson.decode(found[2])

@@ -33,7 +33,7 @@ export class RedisLobbyStore implements LobbyStore {
       [this.keys.lobbies, this.keys.lobbyIds, this.keys.publicLobbies],
       [
         lobby.id,
-        JSON.stringify(lobby),
+        JSON.stringify(toStored(lobby)),
         JSON.stringify(nameKeys),
         lobby.isPublic ? '1' : '0',
         lobby.createdAt,
@@ -66,15 +66,20 @@ export class RedisLobbyStore implements LobbyStore {
     return this.many(await this.redis.zrange(this.keys.publicLobbies, '0', '-1'));
   }
 
-  async addMember(lobbyId: string, member: LobbyMember): Promise<AddMemberResult> {
+  async addMember(
+    lobbyId: string,
+    member: LobbyMember,
+    passwordHash?: string,
+  ): Promise<AddMemberResult> {
     const reply = await this.scripts.run(
       'lobbyAddMember',
       [this.keys.lobbies],
-      [lobbyId, member.clientId, member.name, nameKey(member.name)],
+      [lobbyId, member.clientId, member.name, nameKey(member.name), passwordHash ?? ''],
     );
     const [outcome, json] = reply as [AddMemberResult['outcome'] | 'member', string?];
     if (outcome === 'member') throw new MemberInAnotherLobby(member.clientId);
     if (outcome === 'added') return { outcome, lobby: parse(json)! };
+    if (outcome === 'password') return { outcome, passwordHash: json! };
     return { outcome };
   }
 
@@ -126,6 +131,15 @@ export class RedisLobbyStore implements LobbyStore {
   }
 }
 
+/** A lobby as its JSON holds it: `data` as a JSON string of its own (see lobby-scripts.ts). */
+type StoredLobby = Omit<Lobby, 'data'> & { dataJson?: string };
+
+function toStored({ data, ...lobby }: Lobby): StoredLobby {
+  return data === undefined ? lobby : { ...lobby, dataJson: JSON.stringify(data) };
+}
+
 function parse(json: string | null | undefined): Lobby | undefined {
-  return json === null || json === undefined ? undefined : (JSON.parse(json) as Lobby);
+  if (json === null || json === undefined) return undefined;
+  const { dataJson, ...lobby } = JSON.parse(json) as StoredLobby;
+  return dataJson === undefined ? lobby : { ...lobby, data: JSON.parse(dataJson) as Lobby['data'] };
 }

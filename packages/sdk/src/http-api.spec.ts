@@ -93,6 +93,81 @@ describe('OrionHttpApi against a local HTTP server', () => {
     });
   });
 
+  it('sends a password and data when given, and nothing new when not', async () => {
+    const api = await apiAnswering((method, path) =>
+      method === 'POST' && path === '/lobbies'
+        ? { status: 201, body: { lobbyId: 'AAAAA', lobbyName: 'L' } }
+        : {
+            status: 200,
+            body: { lobbyId: 'AAAAA', lobbyName: 'L', lobbyMembers: ['H', 'B'], host: 'H' },
+          },
+    );
+    const data = { version: '1.4.2', players: 4 };
+    await api.host(SECRET, { hostName: 'H', lobbyName: 'L', password: 'pw', data });
+    await api.join(SECRET, 'AAAAA', 'Bob', { password: 'pw' });
+    await api.join(SECRET, 'AAAAA', 'Bob', {});
+    expect(fake!.requests.map((r) => r.body)).toEqual([
+      {
+        token: SECRET,
+        hostName: 'H',
+        lobbyName: 'L',
+        isPublic: false,
+        maxMembers: 8,
+        password: 'pw',
+        data,
+      },
+      { token: SECRET, peerName: 'Bob', password: 'pw' },
+      { token: SECRET, peerName: 'Bob' },
+    ]);
+  });
+
+  it('lists with filters and paging as query parameters, and reads the page', async () => {
+    const page = {
+      lobbies: [
+        {
+          name: 'L',
+          id: 'AAAAA',
+          currentMembers: 1,
+          maxMembers: 4,
+          hasPassword: false,
+          data: { mode: 'ctf', players: 4 },
+        },
+      ],
+      next: 'AAAAA',
+    };
+    const api = await apiAnswering(() => ({ status: 200, body: page }));
+    expect(
+      await api.findLobbies({
+        data: { version: '1.4.2', players: 4 },
+        dataRange: { ping: { max: 80 }, level: { min: 1.5, max: 1e21 } },
+        hasPassword: false,
+        notFull: true,
+        limit: 10,
+        after: 'ZZZZZ',
+      }),
+    ).toEqual(page);
+    await api.findLobbies();
+    await api.findLobbies({ data: { 'a&b': 'x y' } });
+    expect(fake!.requests.map((r) => r.path)).toEqual([
+      '/lobbies?data.version=1.4.2&data.players=4&data.ping.max=80&data.level.min=1.5&data.level.max=1e%2B21&hasPassword=false&notFull=true&limit=10&after=ZZZZZ',
+      '/lobbies?limit=50',
+      '/lobbies?data.a%26b=x+y&limit=50',
+    ]);
+  });
+
+  it('names the route without its query when a listing fails', async () => {
+    const api = await apiAnswering(() => ({
+      status: 409,
+      body: { errors: ['The lobby given as after is no longer listed.'] },
+    }));
+    const error = (await api
+      .findLobbies({ after: 'AAAAA' })
+      .catch((e: unknown) => e)) as OrionRequestError;
+    expect(error).toBeInstanceOf(OrionRequestError);
+    expect(error.status).toBe(409);
+    expect(error.request).toBe('GET /lobbies');
+  });
+
   it('pings: true only for a pong', async () => {
     const api = await apiAnswering((_method, path) =>
       path === '/ping' ? { status: 200, raw: 'pong' } : { status: 404 },

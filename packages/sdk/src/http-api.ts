@@ -1,18 +1,68 @@
 import type {
   CreateLobbyResponse,
   JoinLobbyResponse,
-  ListLobbiesResponse,
-  LobbySummary,
+  LobbySummary as OriginalLobbySummary,
 } from '@orion/protocol';
 import { OrionRequestError } from './errors.js';
 
-export type { LobbySummary };
+/**
+ * A lobby's own data, set by its host: at most 16 entries, keys of 1 to 32 letters, digits,
+ * `_` or `-`, values strings of at most 128 characters or finite numbers.
+ */
+export type LobbyData = Record<string, string | number>;
+
+/**
+ * One entry of `GET /lobbies` as {@link OrionHttpApi.listLobbies} gives it: the original
+ * four fields, and `hasPassword` and `data` only on lobbies that have a password or data.
+ */
+export interface LobbySummary extends OriginalLobbySummary {
+  hasPassword?: boolean;
+  data?: LobbyData;
+}
+
+/** One lobby as {@link OrionHttpApi.findLobbies} gives it: every field always there. */
+export interface ListedLobby extends OriginalLobbySummary {
+  hasPassword: boolean;
+  /** `{}` for a lobby without data. */
+  data: LobbyData;
+}
+
+/** What to list: every filter given must match; leave one out not to filter on it. */
+export interface LobbyFilters {
+  /** Exact values: a string matches that string, a number that number. */
+  data?: LobbyData;
+  /** Bounds on number values, inclusive; a lobby whose value is not a number never matches. */
+  dataRange?: Record<string, { min?: number; max?: number }>;
+  /** true: only lobbies that need a password; false: only those that do not. */
+  hasPassword?: boolean;
+  /** true: only lobbies with a free seat; false: only full ones. */
+  notFull?: boolean;
+  /** Lobbies per page, 1 to 100; Orion's default is 50. */
+  limit?: number;
+  /** The `next` of the previous page. */
+  after?: string;
+}
+
+/** A page of {@link OrionHttpApi.findLobbies}: `next` is null on the last one. */
+export interface LobbyPage {
+  lobbies: ListedLobby[];
+  next: string | null;
+}
 
 export interface HostOptions {
   hostName: string;
   lobbyName: string;
   isPublic?: boolean;
   maxMembers?: number;
+  /** Joining then needs it (1 to 64 characters). Orion keeps only a salted hash of it. */
+  password?: string;
+  /** Shown in the lobby list and filtered on (see {@link LobbyFilters}). */
+  data?: LobbyData;
+}
+
+export interface JoinOptions {
+  /** The lobby's password, when it has one (`hasPassword`); ignored by a lobby without. */
+  password?: string;
 }
 
 /** What `POST /lobbies` answers. */
@@ -27,6 +77,8 @@ export type JoinedLobby = JoinLobbyResponse;
  */
 const DEFAULT_IS_PUBLIC = false;
 const DEFAULT_MAX_MEMBERS = 8;
+/** Sent when the caller gives no limit, so that the answer always has `next`: Orion's own default. */
+const DEFAULT_PAGE_SIZE = 50;
 
 /**
  * Orion's HTTP routes as plain calls. A 4xx/5xx answer becomes {@link OrionRequestError}
@@ -45,9 +97,20 @@ export class OrionHttpApi {
     return (await this.request('GET', '/ping', undefined, 'text')) === 'pong';
   }
 
+  /** Every public lobby, oldest first: the original listing, unfiltered and unpaged. */
   async listLobbies(): Promise<LobbySummary[]> {
-    const body = (await this.request('GET', '/lobbies')) as ListLobbiesResponse;
+    const body = (await this.request('GET', '/lobbies')) as { lobbies: LobbySummary[] };
     return body.lobbies;
+  }
+
+  /**
+   * One page of the public lobbies that match `filters`, oldest first. Pass the page's
+   * `next` as `after` for the following one. A lobby named by `after` that closed meanwhile
+   * answers 409 ({@link OrionRequestError}): list again from the start.
+   */
+  async findLobbies(filters: LobbyFilters = {}): Promise<LobbyPage> {
+    const path = `/lobbies?${lobbyQuery(filters).toString()}`;
+    return (await this.request('GET', path)) as LobbyPage;
   }
 
   async host(token: string, options: HostOptions): Promise<HostedLobby> {
@@ -57,12 +120,20 @@ export class OrionHttpApi {
       lobbyName: options.lobbyName,
       isPublic: options.isPublic ?? DEFAULT_IS_PUBLIC,
       maxMembers: options.maxMembers ?? DEFAULT_MAX_MEMBERS,
+      ...(options.password !== undefined && { password: options.password }),
+      ...(options.data !== undefined && { data: options.data }),
     })) as HostedLobby;
   }
 
-  async join(token: string, lobbyId: string, peerName: string): Promise<JoinedLobby> {
+  async join(
+    token: string,
+    lobbyId: string,
+    peerName: string,
+    options: JoinOptions = {},
+  ): Promise<JoinedLobby> {
     const path = `/lobbies/${encodeURIComponent(lobbyId)}/join`;
-    return (await this.request('POST', path, { token, peerName })) as JoinedLobby;
+    const password = options.password !== undefined ? { password: options.password } : {};
+    return (await this.request('POST', path, { token, peerName, ...password })) as JoinedLobby;
   }
 
   async startMediation(token: string, lobbyId: string): Promise<void> {
@@ -98,6 +169,23 @@ export class OrionHttpApi {
     if (answer === 'text') return text;
     return text === '' ? undefined : parseJson(text);
   }
+}
+
+/** The query of `GET /lobbies` for `filters`; always with a limit, so that it pages. */
+function lobbyQuery(filters: LobbyFilters): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters.data ?? {})) {
+    query.append(`data.${key}`, String(value));
+  }
+  for (const [key, { min, max }] of Object.entries(filters.dataRange ?? {})) {
+    if (min !== undefined) query.append(`data.${key}.min`, String(min));
+    if (max !== undefined) query.append(`data.${key}.max`, String(max));
+  }
+  if (filters.hasPassword !== undefined) query.append('hasPassword', String(filters.hasPassword));
+  if (filters.notFull !== undefined) query.append('notFull', String(filters.notFull));
+  query.append('limit', String(filters.limit ?? DEFAULT_PAGE_SIZE));
+  if (filters.after !== undefined) query.append('after', filters.after);
+  return query;
 }
 
 /** The `errors` of an Orion error body, or one sentence saying what came back instead. */

@@ -16,6 +16,11 @@ export {
   type HostedLobby,
   type HostOptions,
   type JoinedLobby,
+  type JoinOptions,
+  type ListedLobby,
+  type LobbyData,
+  type LobbyFilters,
+  type LobbyPage,
   type LobbySummary,
 } from './http-api.js';
 export { DEFAULT_PUNCH_TIMEOUT_MS, type MediateOptions } from './mediation-session.js';

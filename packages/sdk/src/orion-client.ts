@@ -17,6 +17,9 @@ import {
   type HostedLobby,
   type HostOptions,
   type JoinedLobby,
+  type JoinOptions,
+  type LobbyFilters,
+  type LobbyPage,
   type LobbySummary,
 } from './http-api.js';
 import { runMediation, type MediateOptions } from './mediation-session.js';
@@ -143,6 +146,11 @@ export class OrionClient {
     return this.http.listLobbies();
   }
 
+  /** One page of the public lobbies that match `filters` (see OrionHttpApi.findLobbies). */
+  findLobbies(filters?: LobbyFilters): Promise<LobbyPage> {
+    return this.http.findLobbies(filters);
+  }
+
   /** Creates a lobby (private and for 8 unless told otherwise) and becomes its host. */
   host(options: HostOptions): Promise<HostedLobby> {
     return this.enterLobby(options.hostName, () => this.http.host(this.#token, options));
@@ -152,8 +160,8 @@ export class OrionClient {
    * Joins a lobby by id (any letter case). Its host may start the mediation the moment
    * Orion has taken the join, even before the answer arrives; nothing of it is lost.
    */
-  join(lobbyId: string, peerName: string): Promise<JoinedLobby> {
-    return this.enterLobby(peerName, () => this.http.join(this.#token, lobbyId, peerName));
+  join(lobbyId: string, peerName: string, options?: JoinOptions): Promise<JoinedLobby> {
+    return this.enterLobby(peerName, () => this.http.join(this.#token, lobbyId, peerName, options));
   }
 
   /** Sends a chat line; it is delivered when it comes back as lobby_messaging_received. */

@@ -6,6 +6,8 @@ import {
   IsDisplayName,
   IsWholeNumberBetween,
 } from '../../common/validation-rules.js';
+import type { LobbyData } from '../lobby.js';
+import { IsOptionalLobbyData, IsOptionalLobbyPassword } from './lobby-options.decorators.js';
 
 export class CreateLobbyDto implements CreateLobbyRequest {
   @IsClientToken()
@@ -23,4 +25,12 @@ export class CreateLobbyDto implements CreateLobbyRequest {
 
   @IsWholeNumberBetween('maxMembers', 1, MAX_LOBBY_MEMBERS)
   maxMembers: number;
+
+  @IsOptionalLobbyPassword(
+    'Joining then needs it. Stored only as a salted hash: never shown, listed or logged. Omit it (or send null) for a lobby anyone with the code may join.',
+  )
+  password?: string | null;
+
+  @IsOptionalLobbyData()
+  data?: LobbyData | null;
 }

@@ -9,6 +9,8 @@ import {
   type Case,
 } from '../../common/testing/dto-validators.js';
 import { validatePayload } from '../../common/validate-payload.js';
+import { createValidationPipe } from '../../common/validation.pipe.js';
+import { LOBBY_DATA_RULES } from '../lobby-data.js';
 import { CreateLobbyDto } from './create-lobby.dto.js';
 import { JoinLobbyDto } from './join-lobby.dto.js';
 import { TokenOnlyDto } from './token-only.dto.js';
@@ -21,6 +23,44 @@ const validCreate = {
   maxMembers: 4,
 };
 const validJoin = { token: TOKEN, peerName: 'Guest' };
+
+const sixteen = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, i]));
+
+const PASSWORD_CASES: Case[] = [
+  accepted('one character', 'p'),
+  accepted('64 characters', 'p'.repeat(64)),
+  accepted('spaces, punctuation and non-ASCII letters', ' pässwörd $ 🚀 '),
+  accepted('null, which counts as none', null),
+  rejected('no characters', ''),
+  rejected('65 characters', 'p'.repeat(65)),
+  rejected('a number', 1234),
+  rejected('true', true),
+  rejected('an object', { password: 'x' }),
+];
+
+const DATA_CASES: Case[] = [
+  accepted('an empty object', {}),
+  accepted('strings and numbers', { version: '1.4.2', mode: 'ctf', players: 4, ratio: -0.25 }),
+  accepted('16 entries', sixteen),
+  accepted('a 32-character key with _ and -', { ['a_b-C9'.padEnd(32, 'x')]: 'v' }),
+  accepted('a 128-character value', { motd: 'm'.repeat(128) }),
+  accepted('128 characters beyond the BMP', { motd: '🚀'.repeat(128) }),
+  accepted('an empty string value', { note: '' }),
+  accepted('null, which counts as none', null),
+  rejected('17 entries', { ...sixteen, k16: 16 }),
+  rejected('a 33-character key', { ['k'.repeat(33)]: 'v' }),
+  rejected('a key with a dot', { 'a.b': 'v' }),
+  rejected('a key with a space', { 'a b': 'v' }),
+  rejected('an empty key', { '': 'v' }),
+  rejected('a 129-character value', { motd: 'm'.repeat(129) }),
+  rejected('a boolean value', { ranked: true }),
+  rejected('a null value', { map: null }),
+  rejected('a nested object', { map: { name: 'harbor' } }),
+  rejected('an array value', { maps: ['harbor'] }),
+  rejected('an array', ['ctf']),
+  rejected('a string', 'mode=ctf'),
+  rejected('a number', 4),
+];
 
 const NAME_CASES: Case[] = [
   accepted('a single character', 'a'),
@@ -85,6 +125,28 @@ describeWithEachValidator((expectOutcome) => {
       });
     }
 
+    for (const { label, value, verdict } of PASSWORD_CASES) {
+      it(`a password of ${label} is ${verdict}`, async () => {
+        await expectOutcome(CreateLobbyDto, { ...validCreate, password: value }, verdict);
+      });
+    }
+
+    for (const { label, value, verdict } of DATA_CASES) {
+      it(`data of ${label} is ${verdict}`, async () => {
+        await expectOutcome(CreateLobbyDto, { ...validCreate, data: value }, verdict);
+      });
+    }
+
+    it('keeps data and password as sent, entries in order', async () => {
+      const data = { version: '1.4.2', players: 4, zeta: 'z', alpha: 1.4 };
+      const body = { ...validCreate, password: 'hunter2', data };
+      const outcome = await expectOutcome(CreateLobbyDto, body, 'accepted');
+      const value = outcome.accepted ? (outcome.value as CreateLobbyDto) : undefined;
+      expect(value?.password).toBe('hunter2');
+      expect(value?.data).toEqual(data);
+      expect(Object.keys(value?.data ?? {})).toEqual(Object.keys(data));
+    });
+
     it('rejects a body missing a field', async () => {
       const { maxMembers: _omitted, ...withoutMaxMembers } = validCreate;
       await expectOutcome(CreateLobbyDto, withoutMaxMembers, 'rejected');
@@ -118,6 +180,12 @@ describeWithEachValidator((expectOutcome) => {
       });
     }
 
+    for (const { label, value, verdict } of PASSWORD_CASES) {
+      it(`a password of ${label} is ${verdict}`, async () => {
+        await expectOutcome(JoinLobbyDto, { ...validJoin, password: value }, verdict);
+      });
+    }
+
     it('strips extra properties instead of rejecting the body', async () => {
       const outcome = await expectOutcome(JoinLobbyDto, { ...validJoin, isHost: true }, 'accepted');
       expect(outcome.accepted && outcome.value).toEqual(validJoin);
@@ -125,6 +193,34 @@ describeWithEachValidator((expectOutcome) => {
   });
 
   describeTokenOnlyDto('TokenOnlyDto', TokenOnlyDto, expectOutcome);
+});
+
+describe('the 400 messages for a password and data', () => {
+  async function errorsFor(body: object): Promise<string[]> {
+    const error = await createValidationPipe()
+      .transform(body, { type: 'body', metatype: CreateLobbyDto })
+      .then(
+        () => expect.fail('expected the body to be refused'),
+        (reason: unknown) => reason,
+      );
+    return (error as { getResponse(): { errors: string[] } }).getResponse().errors;
+  }
+
+  it('say what is wrong with a password without quoting it', async () => {
+    const secret = 's3cret-'.repeat(10);
+    const errors = await errorsFor({ ...validCreate, password: secret });
+    expect(errors).toEqual(['password must be 1 to 64 characters.']);
+    expect(JSON.stringify(errors)).not.toContain('s3cret');
+  });
+
+  it.each([
+    [{ a: 1, b: true }, LOBBY_DATA_RULES.badValue],
+    [{ 'a.b': 1 }, LOBBY_DATA_RULES.badKey],
+    [{ ...sixteen, more: 1 }, LOBBY_DATA_RULES.tooManyEntries],
+    [[1, 2], LOBBY_DATA_RULES.notAnObject],
+  ])('name the first data rule broken by %j', async (data, message) => {
+    expect(await errorsFor({ ...validCreate, data })).toEqual([message]);
+  });
 });
 
 describe('validatePayload', () => {

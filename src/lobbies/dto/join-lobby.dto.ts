@@ -1,5 +1,6 @@
 import type { JoinLobbyRequest } from '@orion/protocol';
 import { IsClientToken, IsDisplayName } from '../../common/validation-rules.js';
+import { IsOptionalLobbyPassword } from './lobby-options.decorators.js';
 
 export class JoinLobbyDto implements JoinLobbyRequest {
   @IsClientToken()
@@ -11,4 +12,9 @@ export class JoinLobbyDto implements JoinLobbyRequest {
     'Bob',
   )
   peerName: string;
+
+  @IsOptionalLobbyPassword(
+    "The lobby's password, if it has one (hasPassword in GET /lobbies). Ignored by a lobby without one.",
+  )
+  password?: string | null;
 }

@@ -131,6 +131,82 @@ export function lobbyStoreContract(makeStore: () => Promise<LobbyStore>): void {
       for (const clientId of members) expect(await store.lobbyIdOf(clientId)).toBe('AAAAA');
     });
 
+    it('keeps data, its order and its numbers exactly, and the password hash, through every step', async () => {
+      const store = await makeStore();
+      const data = {
+        version: '1.4.2',
+        players: 4,
+        ratio: 1.4,
+        sum: 0.1 + 0.2,
+        big: Number.MAX_SAFE_INTEGER,
+        huge: 1e21,
+        tiny: 5e-324,
+        negative: -7.25,
+        zulu: 'sent before alpha',
+        alpha: 'a/b "quoted" \\ back\nslash',
+        unicode: 'Zoë 🚀 \ud800',
+        empty: '',
+      };
+      const passwordHash = 'scrypt$16384$8$1$c2FsdA+/==$a2V5';
+      const original = lobby('AAAAA', [member('h1')], { data, passwordHash, maxMembers: 3 });
+      await store.insert(original);
+      const expectIntact = (found: Lobby | undefined, step: string) => {
+        expect(found?.data, step).toEqual(data);
+        expect(Object.keys(found?.data ?? {}), step).toEqual(Object.keys(data));
+        expect(found?.passwordHash, step).toBe(passwordHash);
+      };
+      expectIntact(await store.get('AAAAA'), 'get');
+      const added = await store.addMember('AAAAA', member('m1'), passwordHash);
+      expectIntact(added.outcome === 'added' ? added.lobby : undefined, 'addMember');
+      await store.addMember('AAAAA', member('m2'), passwordHash);
+      const locked = await store.lock('AAAAA', 'h1', 2);
+      expectIntact(locked.outcome === 'locked' ? locked.lobby : undefined, 'lock');
+      await store.unlock('AAAAA');
+      expectIntact(await store.get('AAAAA'), 'unlock');
+      expectIntact(await store.removeMember('AAAAA', 'm1'), 'removeMember');
+      expectIntact((await store.listPublic())[0], 'listPublic');
+      expectIntact(await store.findByMember('m2'), 'findByMember');
+      expectIntact(await store.delete('AAAAA'), 'delete');
+    });
+
+    it('stores a lobby without data or password as it is, with neither field', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1')]));
+      await store.addMember('AAAAA', member('m1'));
+      const stored = await store.get('AAAAA');
+      expect(stored).toEqual(lobby('AAAAA', [member('h1'), member('m1')]));
+      expect(stored).not.toHaveProperty('data');
+      expect(stored).not.toHaveProperty('passwordHash');
+    });
+
+    it('hands out the password hash instead of a seat until the joiner presents it, before the lock and capacity', async () => {
+      const store = await makeStore();
+      const passwordHash = 'scrypt$1$1$1$salt$key';
+      await store.insert(lobby('AAAAA', [member('h1')], { passwordHash, maxMembers: 2 }));
+      const refused = { outcome: 'password', passwordHash };
+      expect(await store.addMember('AAAAA', member('m1'))).toEqual(refused);
+      expect(await store.addMember('AAAAA', member('m1'), 'scrypt$1$1$1$salt$other')).toEqual(
+        refused,
+      );
+      expect(await store.addMember('ZZZZZ', member('m1'))).toEqual({ outcome: 'missing' });
+      expect(await store.lobbyIdOf('m1')).toBeUndefined();
+      expect((await store.addMember('AAAAA', member('m1'), passwordHash)).outcome).toBe('added');
+      expect(await store.addMember('AAAAA', member('m1'))).toEqual({ outcome: 'already_member' });
+      // Full now, and locked: a joiner without the password still learns only that it needs one.
+      await store.lock('AAAAA', 'h1', 2);
+      expect(await store.addMember('AAAAA', member('m2'))).toEqual(refused);
+      expect(await store.addMember('AAAAA', member('m2'), passwordHash)).toEqual({
+        outcome: 'locked',
+      });
+      await store.unlock('AAAAA');
+      expect(await store.addMember('AAAAA', member('m2'), passwordHash)).toEqual({
+        outcome: 'full',
+      });
+      // A lobby without a password ignores one presented.
+      await store.insert(lobby('BBBBB', [member('h2')]));
+      expect((await store.addMember('BBBBB', member('m3'), passwordHash)).outcome).toBe('added');
+    });
+
     it('lets only one of several look-alike names join when they race, and frees it on leaving', async () => {
       const store = await makeStore();
       await store.insert(lobby('AAAAA', [member('h1', 'Host')]));
