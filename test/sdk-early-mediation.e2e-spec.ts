@@ -16,14 +16,7 @@ import {
 import { HeldJoinProxy } from './support/orion/held-join-proxy.js';
 import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 import { freePortRange, portsOf } from './support/relay/free-port-range.js';
-
-const SERVER_TIMERS = {
-  ptpmConnectRequestIntervalMs: 100,
-  ptpmServerConnectTimeoutMs: 3_000,
-  ptpmConnectTimeoutMs: 6_000,
-};
-/** Punching gives up (relay included) well before Orion's connect timeout. */
-const PUNCH_TIMEOUT_MS = 3_000;
+import { SDK_PUNCH_TIMEOUT_MS, SDK_RELAY_SERVER_TIMERS } from './support/relay/sdk-relay-timers.js';
 
 describe('an SDK member whose mediation comes before the answer to its join', () => {
   let orion: OrionTestApp | undefined;
@@ -46,7 +39,7 @@ describe('an SDK member whose mediation comes before the answer to its join', ()
     const range = relay ? await freePortRange(8) : '';
     relayPorts = relay ? portsOf(range) : [];
     orion = await startOrion({
-      ...SERVER_TIMERS,
+      ...SDK_RELAY_SERVER_TIMERS,
       ...(relay ? { relayPorts: range, relayHost: '127.0.0.1' } : {}),
     });
     proxy = await HeldJoinProxy.open(Number(new URL(orion.httpUrl).port));
@@ -65,7 +58,7 @@ describe('an SDK member whose mediation comes before the answer to its join', ()
     const { lobbyId } = await host.host({ hostName: 'Host', lobbyName: 'Eager Night' });
     const mediation = new Promise<MediationResult>((resolve, reject) => {
       host.once('lobby_peerConnect', () => {
-        const mediated = host.mediate({ punchTimeoutMs: PUNCH_TIMEOUT_MS, ...options });
+        const mediated = host.mediate({ punchTimeoutMs: SDK_PUNCH_TIMEOUT_MS, ...options });
         Promise.all([mediated, host.startMediation()]).then(([result]) => resolve(result), reject);
       });
     });
@@ -96,7 +89,7 @@ describe('an SDK member whose mediation comes before the answer to its join', ()
   ): Promise<[MediationResult, MediationResult]> {
     const results = await Promise.all([
       host,
-      member.mediate({ punchTimeoutMs: PUNCH_TIMEOUT_MS, ...options }),
+      member.mediate({ punchTimeoutMs: SDK_PUNCH_TIMEOUT_MS, ...options }),
     ]);
     handedOver.push(...results.map((result) => result.socket));
     return results;

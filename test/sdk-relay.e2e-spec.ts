@@ -16,15 +16,9 @@ import { metricValue } from './support/orion/metrics.js';
 import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 import { ConnectDetour } from './support/relay/connect-detour.js';
 import { freePortRange, portsOf } from './support/relay/free-port-range.js';
+import { SDK_PUNCH_TIMEOUT_MS, SDK_RELAY_SERVER_TIMERS } from './support/relay/sdk-relay-timers.js';
 import { relayGauges } from './support/relay/relay-flows.js';
 
-const SERVER_TIMERS = {
-  ptpmConnectRequestIntervalMs: 100,
-  ptpmServerConnectTimeoutMs: 3_000,
-  ptpmConnectTimeoutMs: 6_000,
-};
-/** Punching gives up (relay included) well before Orion's connect timeout. */
-const PUNCH_TIMEOUT_MS = 3_000;
 const RELAY_AFTER_MS = 300;
 
 describe('the SDK falls back to the relay', () => {
@@ -47,7 +41,7 @@ describe('the SDK falls back to the relay', () => {
     const range = relay ? await freePortRange(8) : '';
     relayPorts = relay ? portsOf(range) : [];
     orion = await startOrion({
-      ...SERVER_TIMERS,
+      ...SDK_RELAY_SERVER_TIMERS,
       ...(relay ? { relayPorts: range, relayHost: '127.0.0.1' } : {}),
     });
     return orion;
@@ -79,8 +73,8 @@ describe('the SDK falls back to the relay', () => {
     guestOptions: MediateOptions,
   ): Promise<[MediationResult, MediationResult]> {
     const results = Promise.all([
-      host.mediate({ punchTimeoutMs: PUNCH_TIMEOUT_MS, ...hostOptions }),
-      guest.mediate({ punchTimeoutMs: PUNCH_TIMEOUT_MS, ...guestOptions }),
+      host.mediate({ punchTimeoutMs: SDK_PUNCH_TIMEOUT_MS, ...hostOptions }),
+      guest.mediate({ punchTimeoutMs: SDK_PUNCH_TIMEOUT_MS, ...guestOptions }),
     ]);
     await host.startMediation();
     const settled = await results;
