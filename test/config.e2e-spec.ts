@@ -89,6 +89,7 @@ describe('configuration: flags, then ORION_* environment variables, then default
       'ORION_TRUST_PROXY',
       'ORION_ALLOWED_ORIGINS',
       'ORION_WS_HEARTBEAT_INTERVAL_MS',
+      'ORION_RECONNECT_GRACE_MS',
       'ORION_SHUTDOWN_GRACE_MS',
       'ORION_RELAY_PORTS',
       'ORION_RELAY_HOST',

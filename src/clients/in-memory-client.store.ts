@@ -1,4 +1,10 @@
-import type { ClientRecord, ClientStore } from './client-store.js';
+import {
+  awayRecord,
+  resumeOf,
+  type ClientRecord,
+  type ClientStore,
+  type ResumeResult,
+} from './client-store.js';
 
 export class InMemoryClientStore implements ClientStore {
   private readonly byId = new Map<string, ClientRecord>();
@@ -34,5 +40,26 @@ export class InMemoryClientStore implements ClientStore {
     return [...this.byId.values()]
       .filter((client) => client.replicaId === replicaId)
       .map((client) => client.id);
+  }
+
+  async markAway(id: string, awayUntil: number): Promise<boolean> {
+    const client = this.byId.get(id);
+    if (!client) return false;
+    this.byId.set(id, awayRecord(client, awayUntil));
+    return true;
+  }
+
+  async resume(token: string, replicaId: string): Promise<ResumeResult> {
+    // Read and written in one turn, so that racing resumes see each other.
+    const id = this.idByToken.get(token);
+    const result = resumeOf(id === undefined ? undefined : this.byId.get(id), replicaId);
+    if (result.outcome === 'resumed') this.byId.set(result.client.id, result.client);
+    return result;
+  }
+
+  async expire(id: string, awayUntil: number): Promise<ClientRecord | undefined> {
+    const client = this.byId.get(id);
+    if (client?.awayUntil !== awayUntil) return undefined;
+    return this.delete(id);
   }
 }

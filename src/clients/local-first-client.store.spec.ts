@@ -61,6 +61,38 @@ describe('LocalFirstClientStore', () => {
     expect(await deleting).toEqual(record('c1'));
   });
 
+  it('reads a client that went away from the shared store, and answers it from memory again once resumed here', async () => {
+    const { shared, reads } = sharedWithRemote();
+    const store = new LocalFirstClientStore(shared);
+    await store.insert(record('c1'));
+
+    await store.markAway('c1', 99);
+    // Another process may resume or expire it now: only the shared store knows.
+    expect(await store.get('c1')).toEqual({ ...record('c1'), awayUntil: 99 });
+    expect((await store.findByToken('token-of-c1'))?.awayUntil).toBe(99);
+    expect(reads.get).toHaveBeenCalledTimes(1);
+    expect(reads.findByToken).toHaveBeenCalledTimes(1);
+
+    await store.resume('token-of-c1', 'r1');
+    reads.get.mockClear();
+    reads.findByToken.mockClear();
+    expect(await store.get('c1')).toEqual(record('c1'));
+    expect((await store.findByToken('token-of-c1'))?.id).toBe('c1');
+    expect(reads.get).not.toHaveBeenCalled();
+    expect(reads.findByToken).not.toHaveBeenCalled();
+  });
+
+  it('forgets a client that expired', async () => {
+    const shared = new InMemoryClientStore();
+    const store = new LocalFirstClientStore(shared);
+    await store.insert(record('c1'));
+    await store.markAway('c1', 99);
+
+    expect((await store.expire('c1', 99))?.id).toBe('c1');
+    expect(await store.get('c1')).toBeUndefined();
+    expect(await store.findByToken('token-of-c1')).toBeUndefined();
+  });
+
   it('keeps nothing when the shared insert fails', async () => {
     const shared = new InMemoryClientStore();
     vi.spyOn(shared, 'insert').mockRejectedValue(new Error('store down'));

@@ -1,12 +1,15 @@
-import type { ClientRecord, ClientStore } from './client-store.js';
+import type { ClientRecord, ClientStore, ResumeResult } from './client-store.js';
 
 /**
  * A shared {@link ClientStore} with this process's own clients answered from memory. A
- * record never changes after registration and a client's socket (so its registration and
- * its departure) belongs to the process that registered it, so a record this process
- * inserted and has not deleted is exactly what the shared store holds: reading it there
- * would only cost a round trip per request, frame and report of every local client.
- * Other processes' clients are read from the shared store.
+ * client's socket (so its registration, its departure, and its absence and return with
+ * reconnection) belongs to the process that holds it, and an attached client's record
+ * changes only there, so a record this process inserted or resumed, and has not deleted
+ * or marked away, is exactly what the shared store holds: reading it there would only cost
+ * a round trip per request, frame and report of every local client. A client that goes
+ * away leaves this cache, so that its record, now changing (resumed elsewhere, expired), is
+ * read from the shared store; a resume here puts it back. Other processes' clients are read
+ * from the shared store.
  */
 export class LocalFirstClientStore implements ClientStore {
   private readonly byId = new Map<string, ClientRecord>();
@@ -16,8 +19,7 @@ export class LocalFirstClientStore implements ClientStore {
 
   async insert(client: ClientRecord): Promise<void> {
     await this.shared.insert(client);
-    this.byId.set(client.id, client);
-    this.idsByToken.set(client.token, client.id);
+    this.remember(client);
   }
 
   async get(id: string): Promise<ClientRecord | undefined> {
@@ -32,11 +34,7 @@ export class LocalFirstClientStore implements ClientStore {
   async delete(id: string): Promise<ClientRecord | undefined> {
     // Forgotten here before the shared delete, so that nothing in this process sees the
     // client as registered once its departure has begun (see LobbiesService.refuseIfGone).
-    const local = this.byId.get(id);
-    if (local) {
-      this.byId.delete(id);
-      this.idsByToken.delete(local.token);
-    }
+    this.forget(id);
     return this.shared.delete(id);
   }
 
@@ -46,5 +44,33 @@ export class LocalFirstClientStore implements ClientStore {
 
   idsOnReplica(replicaId: string): Promise<string[]> {
     return this.shared.idsOnReplica(replicaId);
+  }
+
+  async markAway(id: string, awayUntil: number): Promise<boolean> {
+    this.forget(id);
+    return this.shared.markAway(id, awayUntil);
+  }
+
+  async resume(token: string, replicaId: string): Promise<ResumeResult> {
+    const result = await this.shared.resume(token, replicaId);
+    if (result.outcome === 'resumed') this.remember(result.client);
+    return result;
+  }
+
+  async expire(id: string, awayUntil: number): Promise<ClientRecord | undefined> {
+    // An away client is not cached; one resumed here since stays cached, and stays.
+    return this.shared.expire(id, awayUntil);
+  }
+
+  private remember(client: ClientRecord): void {
+    this.byId.set(client.id, client);
+    this.idsByToken.set(client.token, client.id);
+  }
+
+  private forget(id: string): void {
+    const local = this.byId.get(id);
+    if (!local) return;
+    this.byId.delete(id);
+    this.idsByToken.delete(local.token);
   }
 }

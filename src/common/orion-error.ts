@@ -18,7 +18,11 @@ export type OrionErrorCode =
   | 'LOBBY_ID_EXHAUSTED'
   | 'PASSWORD_REQUIRED'
   | 'WRONG_PASSWORD'
-  | 'CURSOR_NOT_LISTED';
+  | 'CURSOR_NOT_LISTED'
+  | 'NO_SUCH_MEMBER'
+  | 'CANNOT_KICK_SELF'
+  | 'BANNED_FROM_LOBBY'
+  | 'NO_MATCHING_LOBBY';
 
 export class OrionError extends Error {
   constructor(
@@ -65,4 +69,13 @@ export const Errors = {
       'CURSOR_NOT_LISTED',
       'The lobby given as after is no longer listed. List again from the start.',
     ),
+  notHostToManage: () =>
+    new OrionError('NOT_HOST', 'Only the host of the lobby can kick members or change the lobby.'),
+  noSuchMember: () => new OrionError('NO_SUCH_MEMBER', 'No member of the lobby has that name.'),
+  cannotKickSelf: () =>
+    new OrionError('CANNOT_KICK_SELF', 'The host cannot kick itself. Leave the lobby instead.'),
+  bannedFromLobby: () =>
+    new OrionError('BANNED_FROM_LOBBY', 'The host removed you from this lobby. Try again later.'),
+  noMatchingLobby: () =>
+    new OrionError('NO_MATCHING_LOBBY', 'No open public lobby matches. Try again or create one.'),
 } as const;

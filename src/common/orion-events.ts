@@ -45,10 +45,24 @@ export interface OrionEvents {
   'client.connected': { clientId: string };
   /** A client's socket closed; everything it held must be released. */
   'client.disconnected': { clientId: string };
+  /**
+   * Opt-in reconnection: a client's socket dropped and the client is held for the grace
+   * period (its lobby seat, name and host role stay); either `client.back` or
+   * `client.disconnected` follows.
+   */
+  'client.away': { clientId: string };
+  /** Opt-in reconnection: an away client was resumed by a new socket. */
+  'client.back': { clientId: string };
   /** A member other than the host left a lobby that stays open. */
   'lobby.memberLeft': { lobbyId: string; clientId: string; peerName: string };
   /** A lobby was closed and removed. */
   'lobby.closed': { lobbyId: string };
+  /** A member left a lobby by `POST /lobbies/:lobbyId/leave` (the host too). */
+  'lobby.left': { lobbyId: string };
+  /** The host kicked a member out of its lobby. */
+  'lobby.kicked': { lobbyId: string };
+  /** The host left a `hostMigration` lobby, which went to the member present longest. */
+  'lobby.hostHandedOver': { lobbyId: string };
   /** What became of a datagram that reached the UDP socket: the UDP edge counts each once. */
   'udp.datagram': { result: UdpDatagramResult };
   /** What became of a WebSocket frame a client sent. */

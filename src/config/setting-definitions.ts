@@ -307,6 +307,18 @@ export const SETTING_DEFINITIONS = {
     valueName: 'ms',
     description: 'how often WebSocket clients are pinged; two missed pongs disconnect one',
   }),
+  /**
+   * Reconnection (opt-in): how long a client whose socket dropped without a clean close is
+   * held, seat, name and host role included, for a new socket to resume it with
+   * `client_resume`. 0: a closed socket is a departed client, the original behaviour.
+   */
+  reconnectGraceMs: setting({
+    value: integer(0, 300_000),
+    default: 0,
+    valueName: 'ms',
+    description:
+      'how long a client whose connection dropped keeps its place, to resume with client_resume (0: off)',
+  }),
   shutdownGraceMs: setting({
     value: timerMs,
     default: 10_000,

@@ -50,6 +50,7 @@ describe('buildConfig', () => {
       trustProxy: false,
       allowedOrigins: '*',
       wsHeartbeatIntervalMs: 30_000,
+      reconnectGraceMs: 0,
       shutdownGraceMs: 10_000,
       relayPorts: undefined,
       relayHost: undefined,
@@ -242,6 +243,7 @@ describe('limit settings', () => {
     ['joinMissLimitPerIp', '0', '10000000', ['-1', 'x']],
     ['wsHeartbeatIntervalMs', '1', '2147483647', ['0', '2147483648']],
     ['shutdownGraceMs', '1', '2147483647', ['0', '']],
+    ['reconnectGraceMs', '0', '300000', ['-1', '300001', '1.5']],
   ] as const)('%s accepts %s to %s and rejects the rest', (key, min, max, bad) => {
     expect(parserOf(key)(min)).toBe(Number(min));
     expect(parserOf(key)(max)).toBe(Number(max));

@@ -7,7 +7,12 @@ import type { OrionEventBus } from '../common/orion-events.js';
 import { RecordingEventBus } from '../common/testing/recording-doubles.js';
 import type { OrionSettings } from '../config/orion-config.js';
 import { buildConfig } from '../config/settings.js';
-import { ClientRegistry, SLOW_READER_CLOSE_CODE, SLOW_READER_GRACE_MS } from './client-registry.js';
+import {
+  ClientRegistry,
+  MISSED_CHAT_LIMIT,
+  SLOW_READER_CLOSE_CODE,
+  SLOW_READER_GRACE_MS,
+} from './client-registry.js';
 
 function newRegistry(settings: Partial<OrionSettings> = {}, events = new RecordingEventBus()) {
   return new ClientRegistry(buildConfig(settings), events as unknown as OrionEventBus);
@@ -141,6 +146,8 @@ describe('ClientRegistry', () => {
       expect(socket.bufferedAmount).toBeLessThan(2_048 + 400);
       expect(socket.closes).toEqual([[SLOW_READER_CLOSE_CODE, 'Too many unread messages.']]);
       expect(events.of('ws.closed')).toEqual([{ reason: 'send_buffer_full' }]);
+      // Ended by the server: no reconnection grace for it.
+      expect(registry.endedByServer(socket as unknown as WebSocket)).toBe(true);
 
       // Nothing more is queued for it, and it is cut once the grace is over.
       registry.send('ann', 'lobby_messaging_received', message);
@@ -195,6 +202,72 @@ describe('ClientRegistry', () => {
       const [first, ...others] = sockets.map((socket) => socket.frames[0]);
       for (const frame of others) expect(frame).toBe(first);
       expect(decodeFrame(first.toString())!.method).toBe('lobby_messaging_received');
+    });
+  });
+  describe('reconnection', () => {
+    const texts = (frames: string[]) =>
+      frames.map((frame) => {
+        const decoded = decodeFrame(frame)!;
+        const payload = decoded.payload as { message?: { message: string } };
+        return payload.message ? `${decoded.method}:${payload.message.message}` : decoded.method;
+      });
+
+    it('keeps the latest chat for a client held away, nothing else, and nothing for others', () => {
+      const registry = newRegistry();
+      registry.holdMissedChat('ann');
+      for (let i = 1; i <= MISSED_CHAT_LIMIT + 3; i++) {
+        registry.sendMany(['ann', 'bob'], 'lobby_messaging_received', chat(`m${i}`));
+      }
+      registry.send('ann', 'lobby_peerConnect', { lobbyId: 'ABCDE', peerName: 'Cid' });
+
+      expect(registry.peekMissedChat('bob')).toEqual([]);
+      const kept = registry.takeMissedChat('ann').map((payload) => payload.message.message);
+      expect(kept).toHaveLength(MISSED_CHAT_LIMIT);
+      expect(kept[0]).toBe('m4');
+      expect(kept.at(-1)).toBe(`m${MISSED_CHAT_LIMIT + 3}`);
+      expect(registry.takeMissedChat('ann')).toEqual([]);
+      expect(registry.missedChatHolds).toBe(0);
+    });
+
+    it('moves a socket to the client it resumed, holding what is sent until the summary has gone out first', () => {
+      const registry = newRegistry();
+      const transport = new RecordingTransport();
+      const socket = openSocket(transport);
+      registry.attach('fresh', socket);
+
+      expect(registry.reattach(socket, 'ann')).toBe('fresh');
+      expect(registry.clientIdOf(socket)).toBe('ann');
+      expect(registry.holds('fresh')).toBe(false);
+      registry.send('ann', 'lobby_peerConnect', { lobbyId: 'ABCDE', peerName: 'Cid' });
+      expect(transport.writes).toEqual([]);
+
+      registry.releaseResumed('ann', [
+        {
+          method: 'client_resumed',
+          payload: { lobby: null, mediation: null, missedChat: 1 },
+        },
+        { method: 'lobby_messaging_received', payload: chat('missed') },
+      ]);
+      registry.send('ann', 'lobby_peerDisconnect', { lobbyId: 'ABCDE', peerName: 'Cid' });
+      expect(texts(transport.writes.flat())).toEqual([
+        'client_resumed',
+        'lobby_messaging_received:missed',
+        'lobby_peerConnect',
+        'lobby_peerDisconnect',
+      ]);
+    });
+
+    it('remembers the sockets the server ended itself with closeAll', () => {
+      const registry = newRegistry();
+      const closing = { readyState: 1, close: () => undefined } as unknown as WebSocket;
+      const other = { readyState: 1, close: () => undefined } as unknown as WebSocket;
+      registry.attach('ann', closing);
+      expect(registry.endedByServer(closing)).toBe(false);
+      registry.closeAll(1001, 'Shutting down');
+      expect(registry.endedByServer(closing)).toBe(true);
+      expect(registry.endedByServer(other)).toBe(false);
+      registry.markEndedByServer(other);
+      expect(registry.endedByServer(other)).toBe(true);
     });
   });
 });

@@ -15,6 +15,19 @@ export const SLOW_READER_CLOSE_REASON = 'Too many unread messages.';
  */
 export const SLOW_READER_GRACE_MS = 1_000;
 
+/**
+ * Chat messages kept for a client that is away (opt-in reconnection), the latest ones: replayed
+ * when it resumes, dropped when it leaves for good.
+ */
+export const MISSED_CHAT_LIMIT = 20;
+
+type ChatPayload = ServerMessages['lobby_messaging_received'];
+
+/** One server message with its method. */
+export type OutgoingMessage = {
+  [M in ServerMethod]: { method: M; payload: ServerMessages[M] };
+}[ServerMethod];
+
 /** Messages that only ever answer a client's WebSocket message: safe to coalesce. */
 const COALESCED_METHODS: ReadonlySet<ServerMethod> = new Set(['lobby_messaging_received']);
 
@@ -34,6 +47,11 @@ const COALESCED_METHODS: ReadonlySet<ServerMethod> = new Set(['lobby_messaging_r
  * A message to several clients is encoded once into one buffer that every socket's queue
  * shares. What a socket may hold unsent is bounded by `maxBufferedBytes`: a client that
  * stops reading is closed with 1008 rather than let the server's memory grow.
+ *
+ * It also remembers which sockets the server itself ended (heartbeat, slow reader, drain,
+ * shutdown, a client's protocol error): such a client gets no reconnection grace. And for
+ * a client that is away (see ClientsService.markAway) it keeps the last
+ * {@link MISSED_CHAT_LIMIT} chat messages sent to it, for its resume.
  */
 @Injectable()
 export class ClientRegistry implements ClientMessenger {
@@ -42,6 +60,10 @@ export class ClientRegistry implements ClientMessenger {
   private readonly idsBySocket = new WeakMap<WebSocket, string>();
   private readonly transports = new WeakMap<WebSocket, Writable>();
   private corked: { socket: WebSocket; transport: Writable }[] = [];
+  private readonly endedHere = new WeakSet<WebSocket>();
+  private readonly missedChat = new Map<string, ChatPayload[]>();
+  /** Messages for resumed clients, held until their resume summary has gone out. */
+  private readonly heldForResume = new Map<string, OutgoingMessage[]>();
   private readonly maxBufferedBytes: number;
 
   constructor(
@@ -66,8 +88,80 @@ export class ClientRegistry implements ClientMessenger {
     const clientId = this.idsBySocket.get(socket);
     if (clientId === undefined) return undefined;
     this.idsBySocket.delete(socket);
-    if (this.socketsById.get(clientId) === socket) this.socketsById.delete(clientId);
+    if (this.socketsById.get(clientId) === socket) {
+      this.socketsById.delete(clientId);
+      this.heldForResume.delete(clientId);
+    }
     return clientId;
+  }
+
+  /**
+   * Moves `socket` to `clientId` (a resume), keeping its transport; returns the id it carried.
+   * Any other socket of `clientId` must have been detached first.
+   */
+  reattach(socket: WebSocket, clientId: string): string | undefined {
+    const previous = this.detach(socket);
+    this.socketsById.set(clientId, socket);
+    this.idsBySocket.set(socket, clientId);
+    // What is sent to the client from now on waits for releaseResumed, so that the resume
+    // summary comes first.
+    this.heldForResume.set(clientId, []);
+    return previous;
+  }
+
+  /**
+   * Ends the hold {@link reattach} began: sends `first`, then what was held meanwhile, in
+   * order. A client whose socket closed meanwhile gets nothing (chat is kept if it is away).
+   */
+  releaseResumed(clientId: string, first: readonly OutgoingMessage[]): void {
+    const held = this.heldForResume.get(clientId) ?? [];
+    this.heldForResume.delete(clientId);
+    for (const { method, payload } of [...first, ...held]) {
+      this.sendMany([clientId], method, payload as never);
+    }
+  }
+
+  /** The socket carrying `clientId` here, if any. */
+  socketOf(clientId: string): WebSocket | undefined {
+    return this.socketsById.get(clientId);
+  }
+
+  /**
+   * Records that the server ends this socket (its close is then no client's vanishing, and
+   * gets no reconnection grace). Call it before closing or terminating the socket.
+   */
+  markEndedByServer(socket: WebSocket): void {
+    this.endedHere.add(socket);
+  }
+
+  endedByServer(socket: WebSocket): boolean {
+    return this.endedHere.has(socket);
+  }
+
+  /** From now on, chat sent to `clientId` while it has no socket here is kept (bounded). */
+  holdMissedChat(clientId: string): void {
+    if (!this.missedChat.has(clientId)) this.missedChat.set(clientId, []);
+  }
+
+  /** The chat kept for `clientId`, oldest first; it is kept no more. */
+  takeMissedChat(clientId: string): ChatPayload[] {
+    const held = this.missedChat.get(clientId) ?? [];
+    this.missedChat.delete(clientId);
+    return held;
+  }
+
+  dropMissedChat(clientId: string): void {
+    this.missedChat.delete(clientId);
+  }
+
+  /** The chat kept for `clientId` so far, oldest first (it stays kept). */
+  peekMissedChat(clientId: string): readonly ChatPayload[] {
+    return this.missedChat.get(clientId) ?? [];
+  }
+
+  /** How many away clients have chat kept for them: for tests and operators. */
+  get missedChatHolds(): number {
+    return this.missedChat.size;
   }
 
   /** Every registered client's socket, for work that reaches all of them (heartbeat, drain). */
@@ -77,7 +171,10 @@ export class ClientRegistry implements ClientMessenger {
 
   /** Closes every registered socket with `code`; their close events then clean up. */
   closeAll(code: number, reason: string): void {
-    for (const socket of [...this.socketsById.values()]) socket.close(code, reason);
+    for (const socket of [...this.socketsById.values()]) {
+      this.markEndedByServer(socket);
+      socket.close(code, reason);
+    }
   }
 
   /** Frames are handed to the sockets as they are sent: nothing waits here. */
@@ -105,7 +202,19 @@ export class ClientRegistry implements ClientMessenger {
     let frame: Buffer | undefined;
     for (const clientId of clientIds) {
       const socket = this.socketsById.get(clientId);
-      if (!socket || socket.readyState !== WebSocket.OPEN) continue;
+      if (!socket) {
+        if (method === 'lobby_messaging_received')
+          this.keepMissed(clientId, payload as ChatPayload);
+        continue;
+      }
+      if (socket.readyState !== WebSocket.OPEN) continue;
+      if (this.heldForResume.size > 0) {
+        const held = this.heldForResume.get(clientId);
+        if (held) {
+          held.push({ method, payload } as OutgoingMessage);
+          continue;
+        }
+      }
       const transport = this.transports.get(socket);
       if (coalesce && transport) this.corkUntilTurnEnds(socket, transport);
       // One buffer for every recipient: ws queues it by reference, never copies it.
@@ -117,6 +226,13 @@ export class ClientRegistry implements ClientMessenger {
       // Corked bytes wait for the end of the turn, not for the client: they are checked then.
       if (!transport || transport.writableCorked === 0) this.enforceBufferLimit(socket);
     }
+  }
+
+  private keepMissed(clientId: string, chat: ChatPayload): void {
+    const held = this.missedChat.get(clientId);
+    if (!held) return;
+    held.push(chat);
+    if (held.length > MISSED_CHAT_LIMIT) held.shift();
   }
 
   /** What the kernel did not take stays with us: past the limit, the client is not reading. */
@@ -136,6 +252,7 @@ export class ClientRegistry implements ClientMessenger {
       'Closing a client that stopped reading',
     );
     this.events.emit('ws.closed', { reason: 'send_buffer_full' });
+    this.markEndedByServer(socket);
     socket.close(SLOW_READER_CLOSE_CODE, SLOW_READER_CLOSE_REASON);
     setTimeout(() => socket.terminate(), SLOW_READER_GRACE_MS).unref();
   }

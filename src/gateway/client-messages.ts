@@ -1,6 +1,7 @@
 import type { ClientMessages, ClientMethod } from '@orion/protocol';
 import { TokenOnlyDto } from '../lobbies/dto/token-only.dto.js';
 import { ChatMessageDto } from './dto/chat-message.dto.js';
+import { ClientResumeDto } from './dto/client-resume.dto.js';
 import { RelayRequestDto } from './dto/relay-request.dto.js';
 
 /**
@@ -14,4 +15,5 @@ export const CLIENT_MESSAGE_DTOS: {
   lobby_messaging_send: ChatMessageDto,
   ptpMediation_peersConnection_success: TokenOnlyDto,
   ptpMediation_relay_request: RelayRequestDto,
+  client_resume: ClientResumeDto,
 };

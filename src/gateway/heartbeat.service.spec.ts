@@ -90,10 +90,13 @@ describe('HeartbeatService', () => {
     vi.advanceTimersByTime(2 * INTERVAL_MS);
     expect(ann.pings).toBe(2);
     expect(ann.terminated).toBe(0);
+    expect(registry.endedByServer(ann as unknown as WebSocket)).toBe(false);
     vi.advanceTimersByTime(INTERVAL_MS);
     expect(ann.terminated).toBe(1);
     expect(ann.pings).toBe(2);
     expect(events.of('ws.closed')).toEqual([{ reason: 'heartbeat_timeout' }]);
+    // The server ended it: no reconnection grace.
+    expect(registry.endedByServer(ann as unknown as WebSocket)).toBe(true);
   });
 
   it('does not count pongs nobody asked for: a client that never reads is still ended', () => {

@@ -70,7 +70,9 @@ export class HeartbeatService implements OnApplicationBootstrap, OnModuleDestroy
           'Ending a client that stopped answering pings',
         );
         this.events.emit('ws.closed', { reason: 'heartbeat_timeout' });
-        // Its close event then cleans up as for any client that left.
+        // Its close event then cleans up as for any client that left, without a
+        // reconnection grace: the client stopped answering, it did not just lose its socket.
+        this.registry.markEndedByServer(socket);
         socket.terminate();
         continue;
       }

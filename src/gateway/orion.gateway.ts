@@ -25,6 +25,7 @@ import { socketClosed } from '../connections/socket-closed.js';
 import { ClientRegistry } from '../connections/client-registry.js';
 import { RelayService } from '../relay/relay.service.js';
 import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
+import { ClientResumption } from './client-resumption.js';
 
 /**
  * A departure that met a stalled store is tried again, so that the client's lobby still
@@ -32,9 +33,16 @@ import { CLIENT_MESSAGE_DTOS } from './client-messages.js';
  */
 const RELEASE_RETRY = { attempts: 20, delayMs: 500 };
 
+/** WebSocket close code of a clean close: the client left on purpose. */
+const NORMAL_CLOSURE = 1000;
+
 /**
  * The WebSocket edge: registers clients on connect, releases them on close, and turns
  * client messages into service calls. Invalid messages are dropped without a reply.
+ *
+ * With reconnection on (`--reconnectGraceMs`), a socket that closes without a clean close
+ * (code 1000), and that the server did not end itself, leaves its client away for the grace
+ * instead of disconnected; `client_resume` on a new socket takes it back.
  */
 @WebSocketGateway()
 @UseFilters(new DropWsExceptionsFilter())
@@ -54,14 +62,20 @@ export class OrionGateway
     private readonly chatLimiter: ChatRateLimiter,
     @Inject(CLIENT_MESSENGER) private readonly messenger: ClientMessenger,
     private readonly relay: RelayService,
+    private readonly resumption: ClientResumption,
   ) {}
 
   async handleConnection(socket: WebSocket, request?: IncomingMessage): Promise<void> {
     await this.track(this.register(socket, request), 'register');
   }
 
-  async handleDisconnect(socket: WebSocket): Promise<void> {
-    await this.track(this.release(socket), 'release');
+  /**
+   * `closeCode` is what ws's 'close' event gives first: the close code (1006 when no close
+   * frame came). Nest's interface names it a reason.
+   */
+  async handleDisconnect(socket: WebSocket, closeCode?: number | string): Promise<void> {
+    const code = typeof closeCode === 'number' ? closeCode : undefined;
+    await this.track(this.release(socket, code), 'release');
   }
 
   /**
@@ -71,14 +85,24 @@ export class OrionGateway
   async beforeApplicationShutdown(): Promise<void> {
     const sockets = [...this.registry.sockets()];
     const closed = sockets.map(socketClosed);
-    for (const socket of sockets) socket.terminate();
+    for (const socket of sockets) {
+      this.registry.markEndedByServer(socket);
+      socket.terminate();
+    }
     await Promise.all(closed);
     await Promise.allSettled([...this.pending]);
+    // Clients away here leave now, while the store is still there to tell their lobbies.
+    await this.clients.disconnectAwayClients();
     // What those releases told clients on other replicas must leave before the store closes.
     await this.messenger.flushed();
   }
 
   private async register(socket: WebSocket, request?: IncomingMessage): Promise<void> {
+    // A protocol error (an oversized or malformed frame: ws closes the socket) is the
+    // client's doing, not a vanishing: no reconnection grace.
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code?.startsWith('WS_ERR_')) this.registry.markEndedByServer(socket);
+    });
     const registered = await this.clients.register().catch((error: unknown) => {
       // Without a token the socket is useless: 1013 asks the client to try again later.
       socket.close(CloseCode.TRY_AGAIN_LATER, 'The server cannot register clients right now.');
@@ -93,15 +117,24 @@ export class OrionGateway
     this.registry.send(clientId, 'client_registered', { token });
   }
 
-  private async release(socket: WebSocket): Promise<void> {
+  private async release(socket: WebSocket, code?: number): Promise<void> {
     const clientId = this.registry.detach(socket);
     if (clientId === undefined) return;
     this.chatLimiter.forget(clientId);
+    if (this.clients.reconnectionEnabled && this.vanished(socket, code)) {
+      await retryWhileUnavailable(() => this.clients.markAway(clientId), RELEASE_RETRY);
+      return;
+    }
     let tries = 0;
     await retryWhileUnavailable(
       () => this.clients.disconnect(clientId, tries++ > 0),
       RELEASE_RETRY,
     );
+  }
+
+  /** The client lost its socket: no clean close, and the server did not end it. */
+  private vanished(socket: WebSocket, code?: number): boolean {
+    return code !== NORMAL_CLOSURE && !this.registry.endedByServer(socket);
   }
 
   /**
@@ -158,6 +191,21 @@ export class OrionGateway
       body,
       (clientId, message) => this.relay.request(clientId, message.peerNames),
     );
+  }
+
+  /**
+   * Opt-in reconnection: the first frame of a new socket may resume a client whose socket
+   * dropped. With `--reconnectGraceMs 0` the message is unknown, as before it existed.
+   */
+  @SubscribeMessage('client_resume')
+  async onResume(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
+    if (!this.clients.reconnectionEnabled) {
+      this.events.emit('ws.frame', { result: 'unknown_method' });
+      return;
+    }
+    const message = validatePayload(CLIENT_MESSAGE_DTOS.client_resume, body);
+    const result = message ? await this.resumption.resume(socket, message.token) : 'rejected';
+    this.events.emit('ws.frame', { result });
   }
 
   /**

@@ -408,6 +408,177 @@ describe('LobbiesService', () => {
     });
   });
 
+  describe('leaving by request', () => {
+    it('removes a member like a disconnect, then announces lobby.left', async () => {
+      const lobbyId = await lobbyWith(['c-ann', 'c-bob']);
+
+      expect(await lobbies.leaveByRequest('c-ann', lobbyId.toLowerCase())).toEqual({ lobbyId });
+
+      expect(recipients('lobby_peerDisconnect')).toEqual(['c-host', 'c-bob']);
+      expect(events.emitted.map((e) => e.event)).toEqual(['lobby.memberLeft', 'lobby.left']);
+      expect(await lobbies.lobbyIdOf('c-ann')).toBeUndefined();
+    });
+
+    it('refuses with NOT_IN_LOBBY a client that is not a member of that lobby', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+      const other = (await lobbies.create('c-other', newLobby())).lobbyId;
+
+      expect(await codeOf(lobbies.leaveByRequest('c-stranger', lobbyId))).toBe('NOT_IN_LOBBY');
+      expect(await codeOf(lobbies.leaveByRequest('c-ann', other))).toBe('NOT_IN_LOBBY');
+      expect(await codeOf(lobbies.leaveByRequest('c-ann', 'ZZZZZ'))).toBe('NOT_IN_LOBBY');
+      expect(await lobbies.lobbyIdOf('c-ann')).toBe(lobbyId);
+    });
+
+    it('hands a hostMigration lobby to the member present longest when its host leaves', async () => {
+      const lobbyId = await lobbyWith(['c-ann', 'c-bob'], newLobby({ hostMigration: true }));
+
+      await lobbies.leaveByRequest('c-host', lobbyId);
+
+      expect(messenger.sent.map((m) => [m.to, m.method])).toEqual([
+        ['c-ann', 'lobby_peerDisconnect'],
+        ['c-bob', 'lobby_peerDisconnect'],
+        ['c-ann', 'lobby_hostChanged'],
+        ['c-bob', 'lobby_hostChanged'],
+      ]);
+      expect(sent('lobby_hostChanged')[0].payload).toEqual({ lobbyId, hostName: 'ann' });
+      expect(events.emitted.map((e) => e.event)).toEqual(['lobby.hostHandedOver', 'lobby.left']);
+      expect((await lobbies.get(lobbyId))?.hostId).toBe('c-ann');
+    });
+
+    it('closes a hostMigration lobby whose host leaves while it is locked', async () => {
+      const lobbyId = await lobbyWith(['c-ann'], newLobby({ hostMigration: true }));
+      await lobbies.lockForMediation('c-host', lobbyId);
+
+      await lobbies.onClientDisconnected({ clientId: 'c-host' });
+
+      expect(recipients('lobby_closed')).toEqual(['c-ann']);
+      expect(sent('lobby_hostChanged')).toEqual([]);
+      expect(await lobbies.get(lobbyId)).toBeUndefined();
+    });
+  });
+
+  describe('kicking', () => {
+    it('tells the kicked member lobby_kicked, the rest lobby_peerDisconnect, then aborts mediation', async () => {
+      const lobbyId = await lobbyWith(['c-ann', 'c-bob']);
+
+      expect(await lobbies.kick('c-host', lobbyId, ' ANN')).toEqual({ lobbyId, peerName: 'ann' });
+
+      expect(messenger.sent.map((m) => [m.to, m.method])).toEqual([
+        ['c-ann', 'lobby_kicked'],
+        ['c-host', 'lobby_peerDisconnect'],
+        ['c-bob', 'lobby_peerDisconnect'],
+      ]);
+      expect(events.emitted).toEqual([
+        { event: 'lobby.kicked', payload: { lobbyId } },
+        { event: 'lobby.memberLeft', payload: { lobbyId, clientId: 'c-ann', peerName: 'ann' } },
+      ]);
+    });
+
+    it.each([
+      ['c-ann', 'bob', 'NOT_HOST'],
+      ['c-stranger', 'bob', 'NOT_IN_LOBBY'],
+      ['c-host', 'host', 'CANNOT_KICK_SELF'],
+      ['c-host', 'zed', 'NO_SUCH_MEMBER'],
+    ])('refuses %s kicking %s with %s', async (clientId, name, code) => {
+      const lobbyId = await lobbyWith(['c-ann', 'c-bob']);
+
+      expect(await codeOf(lobbies.kick(clientId, lobbyId, name))).toBe(code);
+      expect(messenger.sent).toEqual([]);
+    });
+
+    it('bans the kicked client for banMs with BANNED_FROM_LOBBY, not another client', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+      await lobbies.kick('c-host', lobbyId, 'ann', 60_000);
+
+      expect(await codeOf(lobbies.join('c-ann', lobbyId, 'Ann'))).toBe('BANNED_FROM_LOBBY');
+      expect((await lobbies.join('c-new', lobbyId, 'Ann')).lobbyMembers).toEqual(['Host', 'Ann']);
+    });
+  });
+
+  describe('updating a lobby', () => {
+    it('changes what it is given, keeps the rest, and tells every member', async () => {
+      const lobbyId = await lobbyWith(['c-ann'], newLobby({ data: { mode: 'ctf' } }));
+
+      const settings = await lobbies.update('c-host', lobbyId, { isPublic: false });
+
+      expect(settings).toEqual({
+        lobbyId,
+        lobbyName: 'Friday Night',
+        isPublic: false,
+        data: { mode: 'ctf' },
+      });
+      expect(recipients('lobby_updated')).toEqual(['c-host', 'c-ann']);
+      expect(sent('lobby_updated')[0].payload).toEqual(settings);
+      expect((await lobbies.listPublic()).lobbies).toEqual([]);
+      expect((await lobbies.update('c-host', lobbyId, { data: {} })).data).toEqual({});
+      expect((await lobbies.get(lobbyId))?.data).toBeUndefined();
+    });
+
+    it('refuses a member, a stranger and a locked lobby', async () => {
+      const lobbyId = await lobbyWith(['c-ann']);
+
+      expect(await codeOf(lobbies.update('c-ann', lobbyId, { lobbyName: 'X' }))).toBe('NOT_HOST');
+      expect(await codeOf(lobbies.update('c-zed', lobbyId, { lobbyName: 'X' }))).toBe(
+        'NOT_IN_LOBBY',
+      );
+      // An unknown code answers as a lobby the caller is not in: no hint which codes are taken.
+      expect(await codeOf(lobbies.update('c-host', 'ZZZZZ', { lobbyName: 'X' }))).toBe(
+        'NOT_IN_LOBBY',
+      );
+      expect(await codeOf(lobbies.kick('c-host', 'ZZZZZ', 'ann'))).toBe('NOT_IN_LOBBY');
+      await lobbies.lockForMediation('c-host', lobbyId);
+      expect(await codeOf(lobbies.update('c-host', lobbyId, { lobbyName: 'X' }))).toBe(
+        'MEDIATION_UNDERWAY',
+      );
+      expect(messenger.sent).toEqual([]);
+    });
+  });
+
+  describe('quick join', () => {
+    it('seats the client in the oldest open public lobby without a password that matches', async () => {
+      const full = await lobbyWith(['c-ann'], newLobby({ maxMembers: 2 }));
+      await lobbies.create('c-pw', newLobby({ password: 'pw' }));
+      await lobbies.create('c-priv', newLobby({ isPublic: false }));
+      const { lobbyId: open } = await lobbies.create('c-open', newLobby({ data: { mode: 'dm' } }));
+      messenger.sent.length = 0;
+
+      const joined = await lobbies.quickJoin('c-zoe', 'Zoe', undefined);
+
+      expect(joined.lobbyId).toBe(open);
+      expect(joined.lobbyId).not.toBe(full);
+      expect(recipients('lobby_peerConnect')).toEqual(['c-open']);
+      const query: LobbyListQuery = {
+        data: [{ key: 'mode', kind: 'equals', text: 'ctf' }],
+        limit: 50,
+      };
+      expect(await codeOf(lobbies.quickJoin('c-yan', 'Yan', query))).toBe('NO_MATCHING_LOBBY');
+      expect(await codeOf(lobbies.quickJoin('c-zoe', 'Zoe', undefined))).toBe('ALREADY_IN_LOBBY');
+      // Also when no lobby matches at all.
+      expect(await codeOf(lobbies.quickJoin('c-zoe', 'Zoe', query))).toBe('ALREADY_IN_LOBBY');
+    });
+
+    it('passes over a lobby whose seat went meanwhile, and one where the name is taken', async () => {
+      const first = await lobbyWith([], newLobby({ maxMembers: 2 }));
+      const second = (await lobbies.create('c-two', newLobby({ hostName: 'Zoe' }))).lobbyId;
+      const third = (await lobbies.create('c-three', newLobby())).lobbyId;
+      // The first fills up between the listing and the seat.
+      const addMember = store.addMember.bind(store);
+      let raced = false;
+      store.addMember = async (...args: Parameters<typeof addMember>): Promise<AddMemberResult> => {
+        if (!raced && args[0] === first) {
+          raced = true;
+          await addMember(first, { clientId: 'c-racer', name: 'Racer' });
+        }
+        return addMember(...args);
+      };
+
+      const joined = await lobbies.quickJoin('c-zoe', 'zoe', undefined);
+
+      expect(joined.lobbyId).toBe(third);
+      expect(second).not.toBe(third);
+    });
+  });
+
   describe('passwords and data', () => {
     const secret = 'hunter2-secret';
 

@@ -16,15 +16,23 @@ import type {
 } from './dto/lobby-responses.js';
 import { hostOf, memberOf, type Lobby, type LobbyData } from './lobby.js';
 import { lobbyDataToStore } from './lobby-data.js';
-import { lobbyPage, type LobbyListQuery } from './lobby-list-query.js';
+import {
+  compareListed,
+  lobbyPage,
+  matchesLobbyQuery,
+  type LobbyListQuery,
+} from './lobby-list-query.js';
 import { hashLobbyPassword, verifyLobbyPassword } from './lobby-password.js';
 import {
   LOBBY_STORE,
   MemberInAnotherLobby,
   type AddMemberResult,
+  type KickResult,
   type LobbyStore,
   type LockResult,
+  type UpdateResult,
 } from './lobby-store.js';
+import { nameKey } from './name-key.js';
 
 const LOBBY_ID_ATTEMPTS = 20;
 export const MIN_MEDIATION_MEMBERS = 2;
@@ -38,6 +46,24 @@ export interface CreateLobbyCommand {
   password?: string | null;
   /** Null or `{}` is none. */
   data?: LobbyData | null;
+  /** Host hand-over (see {@link LobbiesService.leave}); null or absent is false. */
+  hostMigration?: boolean | null;
+}
+
+/** A change to a lobby's settings: absent (or null name and visibility) keeps them. */
+export interface UpdateLobbyCommand {
+  lobbyName?: string | null;
+  isPublic?: boolean | null;
+  /** Replaces the whole map; null or `{}` clears it. */
+  data?: LobbyData | null;
+}
+
+/** A lobby's settings as `PATCH /lobbies/:lobbyId` answers them and `lobby_updated` tells them. */
+export interface LobbySettings {
+  lobbyId: string;
+  lobbyName: string;
+  isPublic: boolean;
+  data: Record<string, string | number>;
 }
 
 /** Owns the lobby rules: who may create, join, chat in, lock and close a lobby. */
@@ -89,6 +115,7 @@ export class LobbiesService {
         createdAt: Date.now(),
         ...(data && { data }),
         ...(passwordHash && { passwordHash }),
+        ...(command.hostMigration === true && { hostMigration: true }),
       };
       if (await this.store.insert(lobby).catch(refuseSecondLobby)) {
         const hasPassword = passwordHash !== undefined;
@@ -130,7 +157,50 @@ export class LobbiesService {
       if (seated.outcome === 'password') throw Errors.wrongPassword();
     }
     if (seated.outcome !== 'added') throw JOIN_REFUSALS[seated.outcome]();
-    const joined = seated.lobby;
+    return this.seated(clientId, seated.lobby, peerName);
+  }
+
+  /**
+   * Seats the client in the oldest public lobby that matches `query` (its filters; paging
+   * is refused before this) and has no password, is not locked and not full. Each is tried
+   * with the store's atomic seat, in order, so one that filled up, locked or took the name
+   * meanwhile is passed over; NO_MATCHING_LOBBY when none seats the client.
+   */
+  async quickJoin(
+    clientId: string,
+    peerName: string,
+    query: LobbyListQuery | undefined,
+  ): Promise<JoinLobbyResponse> {
+    const now = Date.now();
+    const candidates = (await this.store.listPublic())
+      .filter(
+        (lobby) =>
+          lobby.passwordHash === undefined &&
+          !lobby.locked &&
+          lobby.members.length < lobby.maxMembers &&
+          (query === undefined || matchesLobbyQuery(lobby, query)),
+      )
+      .sort(compareListed);
+    const member = { clientId, name: peerName };
+    for (const candidate of candidates) {
+      const seated = await this.store
+        .addMember(candidate.id, member, undefined, now)
+        .catch(refuseSecondLobby);
+      if (seated.outcome === 'added') return this.seated(clientId, seated.lobby, peerName);
+      if (seated.outcome === 'already_member') throw Errors.alreadyInLobby();
+    }
+    // With no candidate, the store never looked at the client's own seat.
+    if ((await this.store.lobbyIdOf(clientId)) !== undefined) throw Errors.alreadyInLobby();
+    throw Errors.noMatchingLobby();
+  }
+
+  /** Tells the others of a new member and answers the join. */
+  private async seated(
+    clientId: string,
+    joined: Lobby,
+    peerName: string,
+  ): Promise<JoinLobbyResponse> {
+    const lobbyId = joined.id;
     // Per-client events log at debug; lobby creation and closing stay at `log`.
     this.logger.debug({ lobbyId, clientId }, 'Client joined lobby');
 
@@ -146,6 +216,81 @@ export class LobbiesService {
       lobbyMembers: joined.members.map((member) => member.name),
       host: hostOf(joined).name,
     };
+  }
+
+  /**
+   * `POST /lobbies/:lobbyId/leave`: the client leaves the lobby as if it had disconnected
+   * (see {@link leave}), but stays connected. NOT_IN_LOBBY when it is not a member.
+   */
+  async leaveByRequest(clientId: string, rawLobbyId: string): Promise<{ lobbyId: string }> {
+    const lobbyId = normalizeLobbyId(rawLobbyId);
+    if (!(await this.leave(clientId, lobbyId))) throw Errors.notInLobby();
+    await this.events.emitAndWait('lobby.left', { lobbyId });
+    return { lobbyId };
+  }
+
+  /**
+   * The host kicks the member named `peerName` (matched by {@link nameKey}): it hears
+   * `lobby_kicked`, the others `lobby_peerDisconnect`, and a running mediation is aborted as
+   * when a member leaves. With `banMs`, that client may not rejoin this lobby for so long.
+   */
+  async kick(
+    clientId: string,
+    rawLobbyId: string,
+    peerName: string,
+    banMs?: number | null,
+  ): Promise<{ lobbyId: string; peerName: string }> {
+    const lobbyId = normalizeLobbyId(rawLobbyId);
+    const bannedUntil = banMs ? Date.now() + banMs : undefined;
+    const result = await this.store.kick(lobbyId, clientId, nameKey(peerName), bannedUntil);
+    if (result.outcome !== 'kicked') throw KICK_REFUSALS[result.outcome]();
+    const { lobby, kicked } = result;
+    this.logger.debug({ lobbyId, clientId: kicked.clientId, banned: !!banMs }, 'Member kicked');
+    this.messenger.send(
+      kicked.clientId,
+      'lobby_kicked',
+      { lobbyId, lobbyName: lobby.name },
+      lobby.hostId,
+    );
+    sendToMembers(this.messenger, lobby.hostId, lobby.members, 'lobby_peerDisconnect', {
+      lobbyId,
+      peerName: kicked.name,
+    });
+    await this.events.emitAndWait('lobby.kicked', { lobbyId });
+    await this.events.emitAndWait('lobby.memberLeft', {
+      lobbyId,
+      clientId: kicked.clientId,
+      peerName: kicked.name,
+    });
+    return { lobbyId, peerName: kicked.name };
+  }
+
+  /**
+   * The host changes the lobby's name, visibility or data (which `data` replaces whole;
+   * null or `{}` clears it); not while mediation runs. Every member hears `lobby_updated`.
+   */
+  async update(
+    clientId: string,
+    rawLobbyId: string,
+    command: UpdateLobbyCommand,
+  ): Promise<LobbySettings> {
+    const lobbyId = normalizeLobbyId(rawLobbyId);
+    const result = await this.store.update(lobbyId, clientId, {
+      ...(command.lobbyName != null && { name: command.lobbyName }),
+      ...(command.isPublic != null && { isPublic: command.isPublic }),
+      ...(command.data !== undefined && { data: lobbyDataToStore(command.data) ?? null }),
+    });
+    if (result.outcome !== 'updated') throw UPDATE_REFUSALS[result.outcome]();
+    const { lobby } = result;
+    const settings: LobbySettings = {
+      lobbyId,
+      lobbyName: lobby.name,
+      isPublic: lobby.isPublic,
+      data: { ...lobby.data },
+    };
+    this.logger.debug({ lobbyId, isPublic: lobby.isPublic }, 'Lobby updated');
+    sendToMembers(this.messenger, lobby.hostId, lobby.members, 'lobby_updated', settings);
+    return settings;
   }
 
   async chat(clientId: string, rawLobbyId: string, message: string): Promise<void> {
@@ -205,28 +350,51 @@ export class LobbiesService {
   // A store failure reaches the departing client's clean-up, which tries again.
   @OnOrionEvent('client.disconnected', { failsEmitter: true })
   async onClientDisconnected({ clientId }: OrionEvents['client.disconnected']): Promise<void> {
-    const lobby = await this.store.findByMember(clientId);
-    if (!lobby) return;
-    if (lobby.hostId === clientId) {
-      await this.close(lobby.id, `host ${clientId} left`, clientId);
-      return;
-    }
+    await this.leave(clientId);
+  }
+
+  /**
+   * Takes the client out of its lobby (of `lobbyId`, when given); false when it is not in
+   * it. A member's departure tells the others (`lobby_peerDisconnect`) and aborts a running
+   * mediation (`lobby.memberLeft`). The host's closes the lobby, unless the lobby has
+   * `hostMigration` and is not locked: then the store hands it to the member present
+   * longest, and the others hear `lobby_peerDisconnect` then `lobby_hostChanged`.
+   */
+  async leave(clientId: string, lobbyId?: string): Promise<boolean> {
+    const lobby =
+      lobbyId === undefined
+        ? await this.store.findByMember(clientId)
+        : await this.store.get(lobbyId);
+    if (!lobby || !memberOf(lobby, clientId)) return false;
     // Two clean-ups of one client (its socket's close and a join's refuseIfGone) may
-    // race: only the one that removes the member goes on to tell the lobby.
-    const leaving = memberOf(lobby, clientId);
-    if (!leaving) return;
-    const remaining = await this.store.removeMember(lobby.id, clientId);
-    if (!remaining) return;
+    // race: only the one that removes the member (or closes the lobby) tells the lobby.
+    const removed = await this.store.removeMember(lobby.id, clientId);
+    if (removed.outcome === 'host') {
+      await this.close(lobby.id, `host ${clientId} left`, clientId);
+      return true;
+    }
+    if (removed.outcome !== 'removed') return true;
+    const { lobby: remaining, left } = removed;
     this.logger.debug({ lobbyId: lobby.id, clientId }, 'Client left lobby');
     sendToMembers(this.messenger, remaining.hostId, remaining.members, 'lobby_peerDisconnect', {
       lobbyId: lobby.id,
-      peerName: leaving.name,
+      peerName: left.name,
     });
+    if (remaining.hostId !== lobby.hostId && lobby.hostId === clientId) {
+      this.logger.log({ lobbyId: lobby.id, hostId: remaining.hostId }, 'Lobby handed over');
+      sendToMembers(this.messenger, remaining.hostId, remaining.members, 'lobby_hostChanged', {
+        lobbyId: lobby.id,
+        hostName: hostOf(remaining).name,
+      });
+      await this.events.emitAndWait('lobby.hostHandedOver', { lobbyId: lobby.id });
+      return true;
+    }
     await this.events.emitAndWait('lobby.memberLeft', {
       lobbyId: lobby.id,
       clientId,
-      peerName: leaving.name,
+      peerName: left.name,
     });
+    return true;
   }
 
   /**
@@ -273,9 +441,29 @@ const JOIN_REFUSALS: Record<
 > = {
   missing: Errors.lobbyNotFound,
   already_member: Errors.alreadyInLobby,
+  banned: Errors.bannedFromLobby,
   locked: Errors.lobbyLocked,
   full: Errors.lobbyFull,
   name_taken: Errors.nameTaken,
+};
+
+/** The domain error for each reason the store refused a kick. */
+// A lobby that does not exist answers as one the caller is not in: kick and update must not
+// tell which codes are taken (joins are limited for that; these routes are not).
+const KICK_REFUSALS: Record<Exclude<KickResult['outcome'], 'kicked'>, () => OrionError> = {
+  missing: Errors.notInLobby,
+  not_member: Errors.notInLobby,
+  not_host: Errors.notHostToManage,
+  no_such_member: Errors.noSuchMember,
+  self: Errors.cannotKickSelf,
+};
+
+/** The domain error for each reason the store refused an update. */
+const UPDATE_REFUSALS: Record<Exclude<UpdateResult['outcome'], 'updated'>, () => OrionError> = {
+  missing: Errors.notInLobby,
+  not_member: Errors.notInLobby,
+  not_host: Errors.notHostToManage,
+  locked: Errors.mediationUnderway,
 };
 
 /** The domain error for each reason the store refused to lock a lobby for mediation. */

@@ -28,11 +28,29 @@ export class LobbyListQueryPipe implements PipeTransform<unknown, LobbyListQuery
   }
 }
 
+/**
+ * The filters of `POST /lobbies/quick-join`: those of `GET /lobbies` without paging
+ * (`limit` or `after` answer 400).
+ */
+@Injectable()
+export class QuickJoinQueryPipe implements PipeTransform<unknown, LobbyListQuery | undefined> {
+  transform(value: unknown): LobbyListQuery | undefined {
+    const raw = typeof value === 'object' && value !== null ? value : {};
+    const paging = ['limit', 'after'].filter((name) => Object.hasOwn(raw, name));
+    if (paging.length > 0) {
+      throw new BadRequestException({
+        errors: paging.map((name) => `${name} is not allowed here: quick join takes no paging.`),
+      });
+    }
+    return new LobbyListQueryPipe().transform(value);
+  }
+}
+
 const booleanFilter = (name: string, description: string) =>
   ApiQuery({ name, required: false, description, schema: { type: 'boolean' } });
 
-/** The query parameters of `GET /lobbies` in the OpenAPI document. */
-export const ApiLobbyListQuery = () =>
+/** The filter parameters of `GET /lobbies` (and quick join) in the OpenAPI document. */
+export const ApiLobbyFilterQuery = () =>
   applyDecorators(
     ApiQuery({
       name: 'data filters',
@@ -54,6 +72,12 @@ export const ApiLobbyListQuery = () =>
       'true: only lobbies that need a password; false: only those that do not.',
     ),
     booleanFilter('notFull', 'true: only lobbies with a free seat; false: only full ones.'),
+  );
+
+/** The query parameters of `GET /lobbies` in the OpenAPI document. */
+export const ApiLobbyListQuery = () =>
+  applyDecorators(
+    ApiLobbyFilterQuery(),
     ApiQuery({
       name: 'limit',
       required: false,

@@ -27,6 +27,16 @@ export interface Lobby {
    * one. Never goes into a response, a message or a log line.
    */
   readonly passwordHash?: string;
+  /**
+   * True when the host asked for hand-over: if the host leaves an unlocked lobby, the
+   * member present longest becomes host. Absent (never false) for a lobby without it.
+   */
+  readonly hostMigration?: boolean;
+  /**
+   * Kicked clients that may not rejoin yet: client id to the time (ms since epoch) the ban
+   * ends. Absent when there is none. Never goes into a response, a message or a log line.
+   */
+  readonly bans?: Readonly<Record<string, number>>;
 }
 
 export function hostOf(lobby: Lobby): LobbyMember {

@@ -384,6 +384,51 @@ describe('MediationService', () => {
     });
   });
 
+  describe('a member that resumed (opt-in reconnection)', () => {
+    it('gets ptpMediation_send again while its packet is awaited, and nothing once it is in', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      await udpFrom(host);
+      messenger.sent.length = 0;
+
+      await service.resendTo(ann.clientId);
+      await service.resendTo(host.clientId);
+
+      expect(messenger.sent).toEqual([
+        { to: ann.clientId, method: 'ptpMediation_send', payload: { port: UDP_PORT } },
+      ]);
+      expect(await service.phaseOf(LOBBY_ID)).toBe('collecting');
+    });
+
+    it('gets its peers again while its success report is awaited, and nothing once it reported', async () => {
+      await reachPeersPhase();
+      await service.reportPeersConnected(ann.clientId);
+      const first = payloadFor(bob, 'ptpMediation_peersConnection_start');
+      messenger.sent.length = 0;
+
+      await service.resendTo(bob.clientId);
+      await service.resendTo(ann.clientId);
+
+      expect(messenger.sent).toEqual([
+        { to: bob.clientId, method: 'ptpMediation_peersConnection_start', payload: first },
+      ]);
+      expect(first).toEqual({ peers: [{ ...endpointOf(host), name: 'Host' }] });
+      expect(await service.phaseOf(LOBBY_ID)).toBe('connecting');
+    });
+
+    it('changes neither the phase nor its timers, and sends nothing without a mediation', async () => {
+      await service.resendTo(ann.clientId);
+      expect(messenger.sent).toEqual([]);
+      expect(await service.phaseOf(LOBBY_ID)).toBeUndefined();
+
+      await service.start(host.clientId, LOBBY_ID);
+      await elapse(COLLECT_TIMEOUT_MS - 1);
+      await service.resendTo(ann.clientId);
+      await elapse(1);
+      expect(sent('ptpMediation_aborted')).toHaveLength(everyone.length);
+      await expectEndedForGood();
+    });
+  });
+
   describe('endings from the lobby', () => {
     it.each(['collecting', 'connecting'])(
       'a member leaving while %s aborts, naming the peer, and unlocks the lobby',

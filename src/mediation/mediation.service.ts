@@ -151,6 +151,29 @@ export class MediationService implements OnApplicationShutdown {
     await this.abort(lobbyId, 'relay_unavailable', ABORT_REASONS.relayFull, 'connecting');
   }
 
+  /** The phase of the mediation running in `lobbyId`, if one is. */
+  async phaseOf(lobbyId: string): Promise<MediationPhase | undefined> {
+    return (await this.store.get(lobbyId))?.phase;
+  }
+
+  /**
+   * Opt-in reconnection: a member that resumed gets again what it may have missed of its
+   * lobby's mediation: `ptpMediation_send` while its packet is still awaited,
+   * `ptpMediation_peersConnection_start` while its success report is. The phase and its
+   * timers are left as they are.
+   */
+  async resendTo(clientId: string): Promise<void> {
+    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
+    const mediation = lobbyId === undefined ? undefined : await this.store.get(lobbyId);
+    const member = mediation?.members.find((candidate) => candidate.clientId === clientId);
+    if (!mediation || !member) return;
+    if (mediation.phase === 'collecting') {
+      if (!(clientId in mediation.endpoints)) this.askForPackets(mediation, [member]);
+      return;
+    }
+    if (!mediation.connected.includes(clientId)) this.sendPeersTo(mediation, clientId);
+  }
+
   /** Another replica moved or ended a mediation whose timers run here. */
   @OnOrionEvent('mediation.changedElsewhere')
   async onChangedElsewhere({ lobbyId }: OrionEvents['mediation.changedElsewhere']): Promise<void> {
@@ -208,15 +231,18 @@ export class MediationService implements OnApplicationShutdown {
 
   private async enterConnecting(mediation: Mediation): Promise<void> {
     this.logger.log({ lobbyId: mediation.lobbyId, phase: 'connecting' }, 'Mediation phase changed');
-    for (const member of mediation.members) {
-      this.messenger.send(
-        member.clientId,
-        'ptpMediation_peersConnection_start',
-        { peers: peersFor(mediation, member.clientId) },
-        mediation.hostId,
-      );
-    }
+    for (const member of mediation.members) this.sendPeersTo(mediation, member.clientId);
     await this.placeTimers(mediation);
+  }
+
+  /** `ptpMediation_peersConnection_start`: who this member must reach. */
+  private sendPeersTo(mediation: Mediation, clientId: string): void {
+    this.messenger.send(
+      clientId,
+      'ptpMediation_peersConnection_start',
+      { peers: peersFor(mediation, clientId) },
+      mediation.hostId,
+    );
   }
 
   /** Arms the phase's timers here, or tells the process that runs them. */

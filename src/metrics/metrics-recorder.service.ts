@@ -69,6 +69,21 @@ export class MetricsRecorder implements OnModuleInit {
     this.metrics.phaseDuration.observe({ phase, outcome }, phaseDurationMs / 1000);
   }
 
+  @OnOrionEvent('lobby.left')
+  onLobbyLeft(): void {
+    this.metrics.lobbyLeaves.inc();
+  }
+
+  @OnOrionEvent('lobby.kicked')
+  onLobbyKicked(): void {
+    this.metrics.lobbyKicks.inc();
+  }
+
+  @OnOrionEvent('lobby.hostHandedOver')
+  onHostHandedOver(): void {
+    this.metrics.lobbyHostHandovers.inc();
+  }
+
   @OnOrionEvent('http.connectionRefused')
   onHttpConnectionRefused({ reason }: OrionEvents['http.connectionRefused']): void {
     this.metrics.httpConnectionsRefused.inc({ reason });

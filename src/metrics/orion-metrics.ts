@@ -109,6 +109,21 @@ export class OrionMetrics {
     help: 'Relay requests that found no free ports or sessions (their mediation was aborted).',
     registers: [this.registry],
   });
+  readonly lobbyLeaves = new Counter({
+    name: 'orion_lobby_leaves_total',
+    help: 'Members (hosts included) that left a lobby by POST /lobbies/:lobbyId/leave (disconnects not counted).',
+    registers: [this.registry],
+  });
+  readonly lobbyKicks = new Counter({
+    name: 'orion_lobby_kicks_total',
+    help: 'Members a host kicked out of its lobby.',
+    registers: [this.registry],
+  });
+  readonly lobbyHostHandovers = new Counter({
+    name: 'orion_lobby_host_handovers_total',
+    help: 'Lobbies with hostMigration whose host left (or disconnected) and that went to another member.',
+    registers: [this.registry],
+  });
 
   /**
    * @param snapshot the state behind the gauges below, read once per scrape.

@@ -40,7 +40,7 @@ return {'ok'}
 
 /**
  * Seats a member last. ARGV: lobby id, client id, name, name key, the password hash the
- * joiner presents ('' for none).
+ * joiner presents ('' for none), now (ms, for bans; expired ones are dropped).
  */
 const ADD_MEMBER = `
 local id, clientId = ARGV[1], ARGV[2]
@@ -51,6 +51,17 @@ if not found[1] then return {'missing'} end
 local lobby = cjson.decode(found[1])
 if type(lobby.passwordHash) == 'string' and lobby.passwordHash ~= ARGV[5] then
   return {'password', lobby.passwordHash}
+end
+if type(lobby.bans) == 'table' then
+  local now, live, any = tonumber(ARGV[6]), {}, false
+  for bannedId, untilMs in pairs(lobby.bans) do
+    if untilMs > now then
+      live[bannedId] = untilMs
+      any = true
+    end
+  end
+  if live[clientId] then return {'banned'} end
+  if any then lobby.bans = live else lobby.bans = nil end
 end
 if lobby.locked then return {'locked'} end
 if #lobby.members >= lobby.maxMembers then return {'full'} end
@@ -65,24 +76,92 @@ redis.call('HSET', KEYS[1], 'l:' .. id, json, 'k:' .. id, cjson.encode(nameKeys)
 return {'added', json}
 `;
 
-/** Removes a member; nil when the lobby or the member is not there. ARGV: lobby id, client id. */
+/**
+ * Removes a member: {'missing'} when the lobby or the member is not there; {'host'} when it
+ * is the host and the lobby does not hand over (no hostMigration, locked, or no one else);
+ * else {'removed', JSON, the member's name}, the first remaining member becoming host when
+ * the host left. ARGV: lobby id, client id.
+ */
 const REMOVE_MEMBER = `
 local id, clientId = ARGV[1], ARGV[2]
 local found = redis.call('HMGET', KEYS[1], 'l:' .. id, 'k:' .. id)
-if not found[1] then return false end
+if not found[1] then return {'missing'} end
 local lobby = cjson.decode(found[1])
 local at
 for i, member in ipairs(lobby.members) do
   if member.clientId == clientId then at = i end
 end
-if not at then return false end
+if not at then return {'missing'} end
+local name = lobby.members[at].name
+if lobby.hostId == clientId then
+  if lobby.hostMigration ~= true or lobby.locked or #lobby.members < 2 then return {'host'} end
+end
 table.remove(lobby.members, at)
+if lobby.hostId == clientId then lobby.hostId = lobby.members[1].clientId end
 local nameKeys = cjson.decode(found[2])
 nameKeys[clientId] = nil
 local json = cjson.encode(lobby)
 redis.call('HSET', KEYS[1], 'l:' .. id, json, 'k:' .. id, cjson.encode(nameKeys))
 redis.call('HDEL', KEYS[1], 'm:' .. clientId)
-return json
+return {'removed', json, name}
+`;
+
+/**
+ * Kicks the member whose name key is ARGV[3]: {'kicked', JSON, its client id, its name}, or
+ * why not. ARGV: lobby id, host id, name key, the end of its ban ('' for none).
+ */
+const KICK_MEMBER = `
+local id, hostId = ARGV[1], ARGV[2]
+local found = redis.call('HMGET', KEYS[1], 'l:' .. id, 'k:' .. id)
+if not found[1] then return {'missing'} end
+local lobby = cjson.decode(found[1])
+local nameKeys = cjson.decode(found[2])
+if not nameKeys[hostId] then return {'not_member'} end
+if lobby.hostId ~= hostId then return {'not_host'} end
+local at
+for i, member in ipairs(lobby.members) do
+  if nameKeys[member.clientId] == ARGV[3] then at = i end
+end
+if not at then return {'no_such_member'} end
+local kicked = lobby.members[at]
+if kicked.clientId == hostId then return {'self'} end
+table.remove(lobby.members, at)
+nameKeys[kicked.clientId] = nil
+if ARGV[4] ~= '' then
+  if type(lobby.bans) ~= 'table' then lobby.bans = {} end
+  lobby.bans[kicked.clientId] = tonumber(ARGV[4])
+end
+local json = cjson.encode(lobby)
+redis.call('HSET', KEYS[1], 'l:' .. id, json, 'k:' .. id, cjson.encode(nameKeys))
+redis.call('HDEL', KEYS[1], 'm:' .. kicked.clientId)
+return {'kicked', json, kicked.clientId, kicked.name}
+`;
+
+/**
+ * Changes a lobby's settings and keeps the public index in step: {'updated', JSON}, or why
+ * not. ARGV: lobby id, host id, name ('' keeps it), '1'/'0' for public ('' keeps it),
+ * 'set'/'clear' for data ('' keeps it), the data as JSON text.
+ */
+const UPDATE_LOBBY = `
+local id, hostId = ARGV[1], ARGV[2]
+local found = redis.call('HMGET', KEYS[1], 'l:' .. id, 'k:' .. id)
+if not found[1] then return {'missing'} end
+local lobby = cjson.decode(found[1])
+local nameKeys = cjson.decode(found[2])
+if not nameKeys[hostId] then return {'not_member'} end
+if lobby.hostId ~= hostId then return {'not_host'} end
+if lobby.locked then return {'locked'} end
+if ARGV[3] ~= '' then lobby.name = ARGV[3] end
+if ARGV[4] ~= '' then lobby.isPublic = ARGV[4] == '1' end
+if ARGV[5] == 'set' then lobby.dataJson = ARGV[6] elseif ARGV[5] == 'clear' then lobby.dataJson = nil end
+local json = cjson.encode(lobby)
+redis.call('HSET', KEYS[1], 'l:' .. id, json)
+if lobby.isPublic then
+  redis.call('ZADD', KEYS[2], lobby.createdAt, id)
+else
+  redis.call('ZREM', KEYS[2], id)
+end
+return {'updated', json}
 `;
 
 /** Locks the lobby for mediation. ARGV: lobby id, host id, minimum members. */
@@ -128,6 +207,8 @@ export const LOBBY_SCRIPTS = {
   lobbyInsert: { numberOfKeys: 3, lua: INSERT_LOBBY },
   lobbyAddMember: { numberOfKeys: 1, lua: ADD_MEMBER },
   lobbyRemoveMember: { numberOfKeys: 1, lua: REMOVE_MEMBER },
+  lobbyKick: { numberOfKeys: 1, lua: KICK_MEMBER },
+  lobbyUpdate: { numberOfKeys: 2, lua: UPDATE_LOBBY },
   lobbyLock: { numberOfKeys: 1, lua: LOCK_LOBBY },
   lobbyUnlock: { numberOfKeys: 1, lua: UNLOCK_LOBBY },
   lobbyDelete: { numberOfKeys: 3, lua: DELETE_LOBBY },

@@ -1,12 +1,15 @@
 import type { Redis } from 'ioredis';
-import type { ClientRecord, ClientStore } from '../clients/client-store.js';
+import type { ClientRecord, ClientStore, ResumeResult } from '../clients/client-store.js';
 import { CLIENT_SCRIPTS } from './client-scripts.js';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisScripts } from './redis-scripts.js';
 
 /** Field of a client's record in the `clients` hash. */
 const BY_ID = 'id:';
-/** Field of the same record by token: a record never changes, so it is stored twice. */
+/**
+ * Field of the same record by token. A record changes only when its client goes away or
+ * comes back, and the scripts then rewrite both copies in one step.
+ */
 const BY_TOKEN = 'tok:';
 
 /**
@@ -48,6 +51,35 @@ export class RedisClientStore implements ClientStore {
       'clientDelete',
       [this.keys.clients],
       [BY_ID + id, BY_TOKEN],
+    );
+    return parse(reply as string | null);
+  }
+
+  async markAway(id: string, awayUntil: number): Promise<boolean> {
+    const reply = await this.scripts.run(
+      'clientMarkAway',
+      [this.keys.clients],
+      [BY_ID + id, BY_TOKEN, awayUntil],
+    );
+    return reply === 1;
+  }
+
+  async resume(token: string, replicaId: string): Promise<ResumeResult> {
+    const reply = (await this.scripts.run(
+      'clientResume',
+      [this.keys.clients],
+      [BY_TOKEN + token, BY_ID, replicaId],
+    )) as [string, string?, string?];
+    const [outcome, json, wasAway] = reply;
+    if (outcome === 'unknown' || outcome === 'elsewhere') return { outcome };
+    return { outcome: 'resumed', client: parse(json)!, wasAway: wasAway === '1' };
+  }
+
+  async expire(id: string, awayUntil: number): Promise<ClientRecord | undefined> {
+    const reply = await this.scripts.run(
+      'clientExpire',
+      [this.keys.clients],
+      [BY_ID + id, BY_TOKEN, awayUntil],
     );
     return parse(reply as string | null);
   }

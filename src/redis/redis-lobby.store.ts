@@ -3,8 +3,12 @@ import type { Lobby, LobbyMember } from '../lobbies/lobby.js';
 import {
   MemberInAnotherLobby,
   type AddMemberResult,
+  type KickResult,
+  type LobbyPatch,
   type LobbyStore,
   type LockResult,
+  type RemoveMemberResult,
+  type UpdateResult,
 } from '../lobbies/lobby-store.js';
 import { nameKey } from '../lobbies/name-key.js';
 import { LOBBY_SCRIPTS } from './lobby-scripts.js';
@@ -70,11 +74,12 @@ export class RedisLobbyStore implements LobbyStore {
     lobbyId: string,
     member: LobbyMember,
     passwordHash?: string,
+    now = Date.now(),
   ): Promise<AddMemberResult> {
     const reply = await this.scripts.run(
       'lobbyAddMember',
       [this.keys.lobbies],
-      [lobbyId, member.clientId, member.name, nameKey(member.name), passwordHash ?? ''],
+      [lobbyId, member.clientId, member.name, nameKey(member.name), passwordHash ?? '', now],
     );
     const [outcome, json] = reply as [AddMemberResult['outcome'] | 'member', string?];
     if (outcome === 'member') throw new MemberInAnotherLobby(member.clientId);
@@ -83,13 +88,53 @@ export class RedisLobbyStore implements LobbyStore {
     return { outcome };
   }
 
-  async removeMember(lobbyId: string, clientId: string): Promise<Lobby | undefined> {
+  async removeMember(lobbyId: string, clientId: string): Promise<RemoveMemberResult> {
     const reply = await this.scripts.run(
       'lobbyRemoveMember',
       [this.keys.lobbies],
       [lobbyId, clientId],
     );
-    return parse(reply as string | null);
+    const [outcome, json, name] = reply as [RemoveMemberResult['outcome'], string?, string?];
+    if (outcome === 'removed')
+      return { outcome, lobby: parse(json)!, left: { clientId, name: name! } };
+    return { outcome };
+  }
+
+  async kick(
+    lobbyId: string,
+    hostId: string,
+    memberNameKey: string,
+    bannedUntil?: number,
+  ): Promise<KickResult> {
+    const reply = await this.scripts.run(
+      'lobbyKick',
+      [this.keys.lobbies],
+      [lobbyId, hostId, memberNameKey, bannedUntil ?? ''],
+    );
+    const [outcome, json, clientId, name] = reply as [KickResult['outcome'], ...string[]];
+    if (outcome === 'kicked') {
+      return { outcome, lobby: parse(json)!, kicked: { clientId, name } };
+    }
+    return { outcome };
+  }
+
+  async update(lobbyId: string, hostId: string, patch: LobbyPatch): Promise<UpdateResult> {
+    const dataMode = patch.data === undefined ? '' : patch.data === null ? 'clear' : 'set';
+    const reply = await this.scripts.run(
+      'lobbyUpdate',
+      [this.keys.lobbies, this.keys.publicLobbies],
+      [
+        lobbyId,
+        hostId,
+        patch.name ?? '',
+        patch.isPublic === undefined ? '' : patch.isPublic ? '1' : '0',
+        dataMode,
+        patch.data ? JSON.stringify(patch.data) : '',
+      ],
+    );
+    const [outcome, json] = reply as [UpdateResult['outcome'], string?];
+    if (outcome === 'updated') return { outcome, lobby: parse(json)! };
+    return { outcome };
   }
 
   async lock(lobbyId: string, hostId: string, minMembers: number): Promise<LockResult> {

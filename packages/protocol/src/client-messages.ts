@@ -4,6 +4,11 @@ export interface ClientMessages {
   ptpMediation_peersConnection_success: { token: string };
   /** Opt-in relay: punching these peers failed; relay the pairs through Orion. */
   ptpMediation_relay_request: { token: string; peerNames: string[] };
+  /**
+   * Opt-in reconnection (`--reconnectGraceMs`): the first frame of a new socket, carrying the
+   * token of the client whose connection dropped, to take that client over.
+   */
+  client_resume: { token: string };
 }
 
 export type ClientMethod = keyof ClientMessages;

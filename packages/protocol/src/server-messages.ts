@@ -14,6 +14,22 @@ export interface RelayEndpoint {
   port: number;
 }
 
+/** Why `client_resume` was refused; `unknown_client` covers wrong, expired and unknown tokens. */
+export type ResumeRefusalReason =
+  'unknown_client' | 'in_lobby' | 'connected_elsewhere' | 'unavailable';
+
+/** The lobby a resumed client is in, as it is now: names only, never ids or tokens. */
+export interface ResumedLobby {
+  lobbyId: string;
+  lobbyName: string;
+  /** The host's name. */
+  host: string;
+  /** Every member's name, in join order, host first. */
+  members: string[];
+  /** True while mediation runs. */
+  locked: boolean;
+}
+
 export interface ServerMessages {
   client_registered: { token: string };
   lobby_closed: { lobbyId: string; lobbyName: string };
@@ -29,6 +45,32 @@ export interface ServerMessages {
   ptpMediation_success: Record<string, never>;
   /** Opt-in relay: the answer to `ptpMediation_relay_request`, sent to both sides of a pair. */
   ptpMediation_relay_allocated: { relays: RelayEndpoint[] };
+  /** Opt-in reconnection: a member's connection dropped; it is held for the grace period. */
+  lobby_peerAway: { lobbyId: string; peerName: string };
+  /** Opt-in reconnection: a member that was away resumed. */
+  lobby_peerBack: { lobbyId: string; peerName: string };
+  /**
+   * Opt-in reconnection: this socket now carries the client it resumed (use its old token).
+   * Missed chat (`missedChat` messages) and mediation requests follow.
+   */
+  client_resumed: {
+    lobby: ResumedLobby | null;
+    mediation: { phase: 'collecting' | 'connecting' } | null;
+    missedChat: number;
+  };
+  /** Opt-in reconnection: `client_resume` was refused; the socket stays the new client. */
+  client_resumeRefused: { reason: ResumeRefusalReason };
+  /** The host kicked this client out of the lobby; it stays connected and may join another. */
+  lobby_kicked: { lobbyId: string; lobbyName: string };
+  /** A `hostMigration` lobby's host left: `hostName` (the member present longest) is host now. */
+  lobby_hostChanged: { lobbyId: string; hostName: string };
+  /** The host changed the lobby's settings: all of them as they are now (`data` `{}` for none). */
+  lobby_updated: {
+    lobbyId: string;
+    lobbyName: string;
+    isPublic: boolean;
+    data: Record<string, string | number>;
+  };
 }
 
 export type ServerMethod = keyof ServerMessages;
@@ -51,4 +93,11 @@ export const SERVER_MESSAGE_FIELDS: {
   ptpMediation_peersConnection_start: ['peers'],
   ptpMediation_success: [],
   ptpMediation_relay_allocated: ['relays'],
+  lobby_peerAway: ['lobbyId', 'peerName'],
+  lobby_peerBack: ['lobbyId', 'peerName'],
+  client_resumed: ['lobby', 'mediation', 'missedChat'],
+  client_resumeRefused: ['reason'],
+  lobby_kicked: ['lobbyId', 'lobbyName'],
+  lobby_hostChanged: ['lobbyId', 'hostName'],
+  lobby_updated: ['lobbyId', 'lobbyName', 'isPublic', 'data'],
 };

@@ -155,6 +155,52 @@ describe('OrionHttpApi against a local HTTP server', () => {
     ]);
   });
 
+  it('leaves, kicks, updates and quick-joins with the documented routes and bodies', async () => {
+    const joined = { lobbyId: 'AAAAA', lobbyName: 'L', lobbyMembers: ['H', 'B'], host: 'H' };
+    const settings = { lobbyId: 'AAAAA', lobbyName: 'M', isPublic: true, data: {} };
+    const api = await apiAnswering((method, path) => {
+      if (path.startsWith('/lobbies/quick-join')) return { status: 200, body: joined };
+      if (method === 'PATCH') return { status: 200, body: settings };
+      if (path.endsWith('/leave')) return { status: 200, body: { lobbyId: 'AAAAA' } };
+      if (path === '/lobbies') return { status: 201, body: { lobbyId: 'AAAAA', lobbyName: 'L' } };
+      return { status: 200, body: { lobbyId: 'AAAAA', peerName: 'Bob' } };
+    });
+    await api.host(SECRET, { hostName: 'H', lobbyName: 'L', hostMigration: true });
+    await expect(api.leave(SECRET, 'aaaaa')).resolves.toBeUndefined();
+    await expect(api.kick(SECRET, 'AAAAA', 'Bob')).resolves.toBeUndefined();
+    await api.kick(SECRET, 'AAAAA', 'Bob', { banMs: 60_000 });
+    expect(await api.updateLobby(SECRET, 'AAAAA', { lobbyName: 'M', data: null })).toEqual(
+      settings,
+    );
+    expect(await api.quickJoin(SECRET, 'Bob')).toEqual(joined);
+    await api.quickJoin(SECRET, 'Bob', { data: { mode: 'ctf' }, notFull: true });
+    expect(fake!.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /lobbies',
+      'POST /lobbies/aaaaa/leave',
+      'POST /lobbies/AAAAA/kick',
+      'POST /lobbies/AAAAA/kick',
+      'PATCH /lobbies/AAAAA',
+      'POST /lobbies/quick-join',
+      'POST /lobbies/quick-join?data.mode=ctf&notFull=true',
+    ]);
+    expect(fake!.requests.map((r) => r.body)).toEqual([
+      {
+        token: SECRET,
+        hostName: 'H',
+        lobbyName: 'L',
+        isPublic: false,
+        maxMembers: 8,
+        hostMigration: true,
+      },
+      { token: SECRET },
+      { token: SECRET, peerName: 'Bob' },
+      { token: SECRET, peerName: 'Bob', banMs: 60_000 },
+      { token: SECRET, lobbyName: 'M', data: null },
+      { token: SECRET, peerName: 'Bob' },
+      { token: SECRET, peerName: 'Bob' },
+    ]);
+  });
+
   it('names the route without its query when a listing fails', async () => {
     const api = await apiAnswering(() => ({
       status: 409,

@@ -58,6 +58,35 @@ export interface HostOptions {
   password?: string;
   /** Shown in the lobby list and filtered on (see {@link LobbyFilters}). */
   data?: LobbyData;
+  /**
+   * Host hand-over: when the host leaves (or disconnects) while no mediation runs, the member
+   * present longest becomes host (`lobby_hostChanged`) instead of the lobby closing.
+   */
+  hostMigration?: boolean;
+}
+
+/** What {@link OrionHttpApi.quickJoin} picks from: the filters of a listing, without paging. */
+export type QuickJoinFilters = Omit<LobbyFilters, 'limit' | 'after'>;
+
+export interface KickOptions {
+  /** For how long (0 to 600000 ms) the kicked client may not rejoin the lobby. */
+  banMs?: number;
+}
+
+/** A change to a lobby (host only): give at least one; `data: null` (or `{}`) clears it. */
+export interface LobbyUpdate {
+  lobbyName?: string;
+  isPublic?: boolean;
+  data?: LobbyData | null;
+}
+
+/** What `PATCH /lobbies/:lobbyId` answers: the lobby's settings as they are now. */
+export interface LobbySettings {
+  lobbyId: string;
+  lobbyName: string;
+  isPublic: boolean;
+  /** `{}` for a lobby without data. */
+  data: LobbyData;
 }
 
 export interface JoinOptions {
@@ -122,6 +151,7 @@ export class OrionHttpApi {
       maxMembers: options.maxMembers ?? DEFAULT_MAX_MEMBERS,
       ...(options.password !== undefined && { password: options.password }),
       ...(options.data !== undefined && { data: options.data }),
+      ...(options.hostMigration !== undefined && { hostMigration: options.hostMigration }),
     })) as HostedLobby;
   }
 
@@ -140,8 +170,47 @@ export class OrionHttpApi {
     await this.request('POST', `/lobbies/${encodeURIComponent(lobbyId)}/ptp/start`, { token });
   }
 
+  /** `POST /lobbies/quick-join`: a seat in the oldest open public lobby without a password that matches. */
+  async quickJoin(
+    token: string,
+    peerName: string,
+    filters: QuickJoinFilters = {},
+  ): Promise<JoinedLobby> {
+    const query = filterQuery(filters).toString();
+    const path = `/lobbies/quick-join${query === '' ? '' : `?${query}`}`;
+    return (await this.request('POST', path, { token, peerName })) as JoinedLobby;
+  }
+
+  /** `POST /lobbies/:lobbyId/leave`: out of the lobby, still connected. */
+  async leave(token: string, lobbyId: string): Promise<void> {
+    await this.request('POST', `/lobbies/${encodeURIComponent(lobbyId)}/leave`, { token });
+  }
+
+  /** `POST /lobbies/:lobbyId/kick` (host only). */
+  async kick(
+    token: string,
+    lobbyId: string,
+    peerName: string,
+    options: KickOptions = {},
+  ): Promise<void> {
+    const ban = options.banMs !== undefined ? { banMs: options.banMs } : {};
+    await this.request('POST', `/lobbies/${encodeURIComponent(lobbyId)}/kick`, {
+      token,
+      peerName,
+      ...ban,
+    });
+  }
+
+  /** `PATCH /lobbies/:lobbyId` (host only, not during mediation). */
+  async updateLobby(token: string, lobbyId: string, update: LobbyUpdate): Promise<LobbySettings> {
+    return (await this.request('PATCH', `/lobbies/${encodeURIComponent(lobbyId)}`, {
+      token,
+      ...update,
+    })) as LobbySettings;
+  }
+
   private async request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     body?: object,
     answer: 'json' | 'text' = 'json',
@@ -173,6 +242,14 @@ export class OrionHttpApi {
 
 /** The query of `GET /lobbies` for `filters`; always with a limit, so that it pages. */
 function lobbyQuery(filters: LobbyFilters): URLSearchParams {
+  const query = filterQuery(filters);
+  query.append('limit', String(filters.limit ?? DEFAULT_PAGE_SIZE));
+  if (filters.after !== undefined) query.append('after', filters.after);
+  return query;
+}
+
+/** The filter parameters (no paging) for `filters`. */
+function filterQuery(filters: QuickJoinFilters): URLSearchParams {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(filters.data ?? {})) {
     query.append(`data.${key}`, String(value));
@@ -183,8 +260,6 @@ function lobbyQuery(filters: LobbyFilters): URLSearchParams {
   }
   if (filters.hasPassword !== undefined) query.append('hasPassword', String(filters.hasPassword));
   if (filters.notFull !== undefined) query.append('notFull', String(filters.notFull));
-  query.append('limit', String(filters.limit ?? DEFAULT_PAGE_SIZE));
-  if (filters.after !== undefined) query.append('after', filters.after);
   return query;
 }
 

@@ -17,11 +17,15 @@ export {
   type HostOptions,
   type JoinedLobby,
   type JoinOptions,
+  type KickOptions,
   type ListedLobby,
   type LobbyData,
   type LobbyFilters,
   type LobbyPage,
+  type LobbySettings,
   type LobbySummary,
+  type LobbyUpdate,
+  type QuickJoinFilters,
 } from './http-api.js';
 export { DEFAULT_PUNCH_TIMEOUT_MS, type MediateOptions } from './mediation-session.js';
 export { DEFAULT_RELAY_AFTER_MS, type RelayMode } from './relay-fallback.js';

@@ -127,6 +127,9 @@ export function runMediation(
     listen('lobby_closed', () =>
       fail(new MediationInterruptedError('The lobby closed before the mediation succeeded.')),
     );
+    listen('lobby_kicked', () =>
+      fail(new MediationInterruptedError('The host kicked this client out of the lobby.')),
+    );
     listen('close', (code) =>
       fail(
         new MediationInterruptedError(

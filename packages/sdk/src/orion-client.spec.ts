@@ -61,6 +61,35 @@ describe('OrionClient against a scripted fake Orion', () => {
     expect(() => client.chat('again')).toThrow(/in no lobby/);
   });
 
+  it('forgets the lobby it left, or was kicked out of, and tracks the one quick join found', async () => {
+    const client = await hostingClient();
+    await client.leave();
+    expect(fake.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/lobbies/K7Q2Z/leave',
+      body: { token: FAKE_TOKEN },
+    });
+    expect(client.lobbyId).toBeUndefined();
+    await expect(client.leave()).rejects.toThrow(/in no lobby/);
+    await expect(client.kick('Ann')).rejects.toThrow(/in no lobby/);
+
+    expect((await client.quickJoin('Ann', { notFull: true })).lobbyId).toBe('Q1Q1Q');
+    expect(client.lobbyId).toBe('Q1Q1Q');
+    const kicked = new Promise((resolve) => client.once('lobby_kicked', resolve));
+    fake.broadcast('lobby_kicked', { lobbyId: 'Q1Q1Q', lobbyName: 'Fake' });
+    expect(await kicked).toEqual({ lobbyId: 'Q1Q1Q', lobbyName: 'Fake' });
+    expect(client.lobbyId).toBeUndefined();
+  });
+
+  it('mediate() rejects on lobby_kicked', async () => {
+    const client = await hostingClient();
+    const mediation = client.mediate();
+    await sleep(20);
+    fake.broadcast('lobby_kicked', { lobbyId: 'K7Q2Z', lobbyName: 'Fake' });
+    await expect(mediation).rejects.toThrow(MediationInterruptedError);
+    await expect(mediation).rejects.toThrow(/kicked/);
+  });
+
   it('next() hands out buffered messages oldest first, and fails once the socket closed', async () => {
     const client = await connectedClient();
     fake.broadcast('lobby_peerConnect', { lobbyId: 'K7Q2Z', peerName: 'Ann' });

@@ -18,9 +18,13 @@ import {
   type HostOptions,
   type JoinedLobby,
   type JoinOptions,
+  type KickOptions,
   type LobbyFilters,
   type LobbyPage,
+  type LobbySettings,
   type LobbySummary,
+  type LobbyUpdate,
+  type QuickJoinFilters,
 } from './http-api.js';
 import { runMediation, type MediateOptions } from './mediation-session.js';
 import { MessageQueue } from './message-queue.js';
@@ -77,7 +81,10 @@ export class OrionClient {
   /** Relay ports allocated in that mediation, for the same reason. */
   private knownRelays: RelayEndpoint[] = [];
   private mediating = false;
-  /** How many lobby_closed have arrived: tells host() and join() whether the old lobby's came. */
+  /**
+   * How many lobby_closed (or lobby_kicked) have arrived: tells host() and join() whether the
+   * old lobby's came.
+   */
   private lobbiesClosed = 0;
   /** Set once mediate() succeeded: the socket then belongs to the caller. */
   private socketHandedOver = false;
@@ -162,6 +169,37 @@ export class OrionClient {
    */
   join(lobbyId: string, peerName: string, options?: JoinOptions): Promise<JoinedLobby> {
     return this.enterLobby(peerName, () => this.http.join(this.#token, lobbyId, peerName, options));
+  }
+
+  /**
+   * Joins the oldest open public lobby without a password that matches `filters` (409
+   * NO_MATCHING_LOBBY as an OrionRequestError when none seats this client).
+   */
+  quickJoin(peerName: string, filters?: QuickJoinFilters): Promise<JoinedLobby> {
+    return this.enterLobby(peerName, () => this.http.quickJoin(this.#token, peerName, filters));
+  }
+
+  /**
+   * Leaves the lobby and stays connected: the client forgets it, as after lobby_closed. The
+   * host's leaving closes the lobby, or hands it over when it was hosted with hostMigration.
+   */
+  async leave(): Promise<void> {
+    const lobbyId = this.requireLobby('leave');
+    await this.http.leave(this.#token, lobbyId);
+    if (this.currentLobbyId === lobbyId) {
+      this.currentLobbyId = undefined;
+      this.forgetMediation();
+    }
+  }
+
+  /** Host only: kicks the member named `peerName` (it hears lobby_kicked). */
+  async kick(peerName: string, options?: KickOptions): Promise<void> {
+    return this.http.kick(this.#token, this.requireLobby('kick'), peerName, options);
+  }
+
+  /** Host only, not during mediation: changes the lobby; every member hears lobby_updated. */
+  async updateLobby(update: LobbyUpdate): Promise<LobbySettings> {
+    return this.http.updateLobby(this.#token, this.requireLobby('update the lobby'), update);
   }
 
   /** Sends a chat line; it is delivered when it comes back as lobby_messaging_received. */
@@ -264,6 +302,8 @@ export class OrionClient {
         this.forgetMediation();
         break;
       case 'lobby_closed':
+      case 'lobby_kicked':
+        // Kicked, the client is out of the lobby just as when it closes.
         this.lobbiesClosed++;
         this.forgetMediation();
         this.currentLobbyId = undefined;

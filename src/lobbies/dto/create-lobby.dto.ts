@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_LOBBY_MEMBERS, type CreateLobbyRequest } from '@orion/protocol';
-import { IsBoolean } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import {
   IsClientToken,
   IsDisplayName,
@@ -33,4 +33,13 @@ export class CreateLobbyDto implements CreateLobbyRequest {
 
   @IsOptionalLobbyData()
   data?: LobbyData | null;
+
+  @ApiPropertyOptional({
+    description:
+      'Host hand-over: when the host leaves (or disconnects) while no mediation runs, the member present longest becomes host (lobby_hostChanged) instead of the lobby closing. False unless given.',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'hostMigration must be true or false.' })
+  hostMigration?: boolean | null;
 }

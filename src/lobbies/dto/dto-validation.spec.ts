@@ -13,6 +13,7 @@ import { createValidationPipe } from '../../common/validation.pipe.js';
 import { LOBBY_DATA_RULES } from '../lobby-data.js';
 import { CreateLobbyDto } from './create-lobby.dto.js';
 import { JoinLobbyDto } from './join-lobby.dto.js';
+import { KickMemberDto, QuickJoinDto, UpdateLobbyDto } from './lobby-actions.dto.js';
 import { TokenOnlyDto } from './token-only.dto.js';
 
 const validCreate = {
@@ -190,6 +191,69 @@ describeWithEachValidator((expectOutcome) => {
       const outcome = await expectOutcome(JoinLobbyDto, { ...validJoin, isHost: true }, 'accepted');
       expect(outcome.accepted && outcome.value).toEqual(validJoin);
     });
+  });
+
+  describe('CreateLobbyDto hostMigration', () => {
+    for (const { label, value, verdict } of [
+      accepted('true', true),
+      accepted('false', false),
+      accepted('null, which counts as false', null),
+      rejected('the string "true"', 'true'),
+      rejected('the number 1', 1),
+    ]) {
+      it(`is ${verdict} when it is ${label}`, async () => {
+        await expectOutcome(CreateLobbyDto, { ...validCreate, hostMigration: value }, verdict);
+      });
+    }
+  });
+
+  describe('KickMemberDto', () => {
+    for (const { label, value, verdict } of [
+      accepted('absent', undefined),
+      accepted('0', 0),
+      accepted('600000', 600_000),
+      rejected('-1', -1),
+      rejected('600001', 600_001),
+      rejected('1.5', 1.5),
+      rejected('the string "10"', '10'),
+    ]) {
+      it(`banMs is ${verdict} when it is ${label}`, async () => {
+        await expectOutcome(KickMemberDto, { ...validJoin, banMs: value }, verdict);
+      });
+    }
+
+    for (const { label, value, verdict } of NAME_CASES) {
+      it(`a peerName with ${label} is ${verdict}`, async () => {
+        await expectOutcome(KickMemberDto, { ...validJoin, peerName: value }, verdict);
+      });
+    }
+  });
+
+  describe('UpdateLobbyDto', () => {
+    for (const { label, value, verdict } of NAME_CASES) {
+      it(`a lobbyName with ${label} is ${verdict}`, async () => {
+        await expectOutcome(UpdateLobbyDto, { token: TOKEN, lobbyName: value }, verdict);
+      });
+    }
+
+    for (const { label, value, verdict } of DATA_CASES) {
+      it(`data of ${label} is ${verdict}`, async () => {
+        await expectOutcome(UpdateLobbyDto, { token: TOKEN, data: value }, verdict);
+      });
+    }
+
+    it('rejects an isPublic that is not a boolean', async () => {
+      await expectOutcome(UpdateLobbyDto, { token: TOKEN, isPublic: 'true' }, 'rejected');
+      await expectOutcome(UpdateLobbyDto, { token: TOKEN, isPublic: false }, 'accepted');
+    });
+  });
+
+  describe('QuickJoinDto', () => {
+    for (const { label, value, verdict } of NAME_CASES) {
+      it(`a peerName with ${label} is ${verdict}`, async () => {
+        await expectOutcome(QuickJoinDto, { ...validJoin, peerName: value }, verdict);
+      });
+    }
   });
 
   describeTokenOnlyDto('TokenOnlyDto', TokenOnlyDto, expectOutcome);

@@ -68,12 +68,13 @@ export function lobbyStoreContract(makeStore: () => Promise<LobbyStore>): void {
       expect(await store.get('AAAAA')).toEqual(
         lobby('AAAAA', [member('h1'), member('m1'), member('m2', 'Ann')]),
       );
-      expect((await store.removeMember('AAAAA', 'm1'))?.members).toEqual([
-        member('h1'),
-        member('m2', 'Ann'),
-      ]);
-      expect(await store.removeMember('AAAAA', 'm1')).toBeUndefined();
-      expect(await store.removeMember('ZZZZZ', 'h1')).toBeUndefined();
+      expect(await store.removeMember('AAAAA', 'm1')).toEqual({
+        outcome: 'removed',
+        lobby: lobby('AAAAA', [member('h1'), member('m2', 'Ann')]),
+        left: member('m1'),
+      });
+      expect(await store.removeMember('AAAAA', 'm1')).toEqual({ outcome: 'missing' });
+      expect(await store.removeMember('ZZZZZ', 'h1')).toEqual({ outcome: 'missing' });
       expect(await store.lobbyIdOf('m1')).toBeUndefined();
       expect(await store.lobbyIdOf('m2')).toBe('AAAAA');
       expect(await store.addMember('ZZZZZ', member('m3'))).toEqual({ outcome: 'missing' });
@@ -163,7 +164,8 @@ export function lobbyStoreContract(makeStore: () => Promise<LobbyStore>): void {
       expectIntact(locked.outcome === 'locked' ? locked.lobby : undefined, 'lock');
       await store.unlock('AAAAA');
       expectIntact(await store.get('AAAAA'), 'unlock');
-      expectIntact(await store.removeMember('AAAAA', 'm1'), 'removeMember');
+      const removed = await store.removeMember('AAAAA', 'm1');
+      expectIntact(removed.outcome === 'removed' ? removed.lobby : undefined, 'removeMember');
       expectIntact((await store.listPublic())[0], 'listPublic');
       expectIntact(await store.findByMember('m2'), 'findByMember');
       expectIntact(await store.delete('AAAAA'), 'delete');
@@ -226,6 +228,148 @@ export function lobbyStoreContract(makeStore: () => Promise<LobbyStore>): void {
       expect(late.outcome === 'added' && late.lobby.members.at(-1)).toEqual(
         member('late', 'mallory '),
       );
+    });
+
+    it('keeps the host in a lobby without hostMigration, and hands over only when it may', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1'), member('m1')]));
+      expect(await store.removeMember('AAAAA', 'h1')).toEqual({ outcome: 'host' });
+      expect((await store.get('AAAAA'))?.hostId).toBe('h1');
+
+      await store.insert(
+        lobby('BBBBB', [member('h2'), member('m2'), member('m3')], { hostMigration: true }),
+      );
+      expect(await store.removeMember('BBBBB', 'h2')).toEqual({
+        outcome: 'removed',
+        lobby: lobby('BBBBB', [member('m2'), member('m3')], { hostMigration: true }),
+        left: member('h2'),
+      });
+      expect(await store.lobbyIdOf('h2')).toBeUndefined();
+      // Locked: the host's departure closes the lobby, as without hostMigration.
+      await store.lock('BBBBB', 'm2', 2);
+      expect(await store.removeMember('BBBBB', 'm2')).toEqual({ outcome: 'host' });
+      await store.unlock('BBBBB');
+      expect((await store.removeMember('BBBBB', 'm2')).outcome).toBe('removed');
+      // The last one left: nobody to hand over to.
+      expect(await store.removeMember('BBBBB', 'm3')).toEqual({ outcome: 'host' });
+      expect((await store.get('BBBBB'))?.members).toEqual([member('m3')]);
+    });
+
+    it('kicks a member by name key, only for the host, never the host itself', async () => {
+      const store = await makeStore();
+      await store.insert(
+        lobby('AAAAA', [member('h1', 'Host'), member('m1', 'Ann'), member('m2', 'Bob')]),
+      );
+      await store.insert(lobby('BBBBB', [member('h2')]));
+      expect(await store.kick('ZZZZZ', 'h1', nameKey('Ann'))).toEqual({ outcome: 'missing' });
+      expect(await store.kick('AAAAA', 'h2', nameKey('Ann'))).toEqual({ outcome: 'not_member' });
+      expect(await store.kick('AAAAA', 'm2', nameKey('Ann'))).toEqual({ outcome: 'not_host' });
+      expect(await store.kick('AAAAA', 'h1', nameKey('Zed'))).toEqual({
+        outcome: 'no_such_member',
+      });
+      expect(await store.kick('AAAAA', 'h1', nameKey('HOST'))).toEqual({ outcome: 'self' });
+      expect(await store.kick('AAAAA', 'h1', nameKey(' ANN '))).toEqual({
+        outcome: 'kicked',
+        lobby: lobby('AAAAA', [member('h1', 'Host'), member('m2', 'Bob')]),
+        kicked: member('m1', 'Ann'),
+      });
+      expect(await store.lobbyIdOf('m1')).toBeUndefined();
+      // Without a ban the kicked client may come back at once, under the same name.
+      expect((await store.addMember('AAAAA', member('m1', 'Ann'))).outcome).toBe('added');
+    });
+
+    it('refuses a banned client until its ban ends, after the password check', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1'), member('m1')]));
+      const kicked = await store.kick('AAAAA', 'h1', nameKey('m1'), 10_000);
+      expect(kicked.outcome).toBe('kicked');
+      expect(await store.addMember('AAAAA', member('m1'), undefined, 9_999)).toEqual({
+        outcome: 'banned',
+      });
+      // Another client may take the name.
+      expect((await store.addMember('AAAAA', member('x1', 'm1'), undefined, 9_999)).outcome).toBe(
+        'added',
+      );
+      await store.removeMember('AAAAA', 'x1');
+      const back = await store.addMember('AAAAA', member('m1'), undefined, 10_000);
+      expect(back.outcome).toBe('added');
+      // The expired ban is gone from the record.
+      expect(back.outcome === 'added' && back.lobby.bans).toBeUndefined();
+
+      await store.insert(lobby('BBBBB', [member('h2')], { passwordHash: 'hash' }));
+      await store.addMember('BBBBB', member('m2'), 'hash');
+      await store.kick('BBBBB', 'h2', nameKey('m2'), 10_000);
+      expect(await store.addMember('BBBBB', member('m2'), undefined, 0)).toEqual({
+        outcome: 'password',
+        passwordHash: 'hash',
+      });
+      expect(await store.addMember('BBBBB', member('m2'), 'hash', 0)).toEqual({
+        outcome: 'banned',
+      });
+    });
+
+    it('updates name, visibility and data for the host while unlocked, keeping the public index', async () => {
+      const store = await makeStore();
+      await store.insert(
+        lobby('AAAAA', [member('h1'), member('m1')], {
+          data: { mode: 'ctf', big: 12345678901.25 },
+        }),
+      );
+      expect(await store.update('ZZZZZ', 'h1', { name: 'x' })).toEqual({ outcome: 'missing' });
+      expect(await store.update('AAAAA', 'zz', { name: 'x' })).toEqual({ outcome: 'not_member' });
+      expect(await store.update('AAAAA', 'm1', { name: 'x' })).toEqual({ outcome: 'not_host' });
+      const renamed = await store.update('AAAAA', 'h1', { name: 'Renamed' });
+      expect(renamed).toEqual({
+        outcome: 'updated',
+        lobby: lobby('AAAAA', [member('h1'), member('m1')], {
+          name: 'Renamed',
+          data: { mode: 'ctf', big: 12345678901.25 },
+        }),
+      });
+      await store.update('AAAAA', 'h1', { isPublic: false });
+      expect(await store.listPublic()).toEqual([]);
+      expect((await store.get('AAAAA'))?.isPublic).toBe(false);
+      await store.update('AAAAA', 'h1', { isPublic: true, data: { map: 'harbor', n: 0.1 } });
+      expect((await store.listPublic()).map((l) => [l.id, l.data])).toEqual([
+        ['AAAAA', { map: 'harbor', n: 0.1 }],
+      ]);
+      const cleared = await store.update('AAAAA', 'h1', { data: null });
+      expect(cleared.outcome === 'updated' && 'data' in cleared.lobby).toBe(false);
+      expect((await store.get('AAAAA'))?.data).toBeUndefined();
+      await store.lock('AAAAA', 'h1', 2);
+      expect(await store.update('AAAAA', 'h1', { name: 'x' })).toEqual({ outcome: 'locked' });
+      expect((await store.get('AAAAA'))?.name).toBe('Renamed');
+    });
+
+    it('lets exactly one of two racing joins take the last seat', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1')], { maxMembers: 2 }));
+      const results = await Promise.all([
+        store.addMember('AAAAA', member('q1')),
+        store.addMember('AAAAA', member('q2')),
+      ]);
+      expect(results.map((r) => r.outcome).sort()).toEqual(['added', 'full']);
+      expect((await store.get('AAAAA'))?.members).toHaveLength(2);
+    });
+
+    it('keeps the member index in step when a kick races a join of the same name', async () => {
+      const store = await makeStore();
+      await store.insert(lobby('AAAAA', [member('h1'), member('m1', 'Ann')]));
+      const [kicked, joined] = await Promise.all([
+        store.kick('AAAAA', 'h1', nameKey('Ann'), 5_000),
+        store.addMember('AAAAA', member('m2', 'ann'), undefined, 0),
+      ]);
+      expect(kicked.outcome).toBe('kicked');
+      // Either order is atomic: the join saw Ann (name_taken) or took her freed name.
+      expect(['added', 'name_taken']).toContain(joined.outcome);
+      const after = await store.get('AAAAA');
+      const ids = after!.members.map((m) => m.clientId);
+      expect(ids).not.toContain('m1');
+      expect(await store.lobbyIdOf('m1')).toBeUndefined();
+      expect(await store.lobbyIdOf('m2')).toBe(joined.outcome === 'added' ? 'AAAAA' : undefined);
+      expect(await store.addMember('AAAAA', member('m1', 'Zed'), undefined, 0)).toEqual({
+        outcome: 'banned',
+      });
     });
   });
 }

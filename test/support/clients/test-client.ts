@@ -116,14 +116,18 @@ export class TestClient {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes the socket, by default without a status code (the server sees 1005); with
+   * `code` 1000 the close is a clean one, which the reconnection grace never applies to.
+   */
+  async close(code?: number): Promise<void> {
     this.udp?.close();
     this.udp = undefined;
     this.udpBound = undefined;
     if (this.ws.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
       this.ws.once('close', () => resolve());
-      this.ws.close();
+      this.ws.close(code);
     });
   }
 

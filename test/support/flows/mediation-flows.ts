@@ -39,8 +39,9 @@ export class ClientPool {
     return client;
   }
 
-  async closeAll(): Promise<void> {
-    await Promise.all(this.clients.splice(0).map((client) => client.close()));
+  /** Closes every client's socket, with `code` if given (see {@link TestClient.close}). */
+  async closeAll(code?: number): Promise<void> {
+    await Promise.all(this.clients.splice(0).map((client) => client.close(code)));
   }
 }
 

@@ -137,6 +137,15 @@ function defaultHandler(method: string, path: string): HttpAnswer {
     };
   }
   if (method === 'POST' && path.endsWith('/ptp/start')) return { status: 200 };
+  if (method === 'POST' && path.endsWith('/leave')) {
+    return { status: 200, body: { lobbyId: path.split('/')[2].toUpperCase() } };
+  }
+  if (method === 'POST' && path.startsWith('/lobbies/quick-join')) {
+    return {
+      status: 200,
+      body: { lobbyId: 'Q1Q1Q', lobbyName: 'Fake', lobbyMembers: ['Host', 'Ann'], host: 'Host' },
+    };
+  }
   if (method === 'GET' && path === '/lobbies') return { status: 200, body: { lobbies: [] } };
   return { status: 404, body: { errors: ['No such route.'] } };
 }

@@ -1,0 +1,184 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { WebSocket } from 'ws';
+import { CloseCode, type ServerMessages } from '@orion/protocol';
+import { ClientsService } from '../clients/clients.service.js';
+import { OrionEventBus, type WsFrameResult } from '../common/orion-events.js';
+import { retryWhileUnavailable } from '../common/retry-while-unavailable.js';
+import { StoreUnavailable } from '../common/store-unavailable.js';
+import { ClientRegistry, type OutgoingMessage } from '../connections/client-registry.js';
+import { LobbiesService } from '../lobbies/lobbies.service.js';
+import { hostOf, memberOf } from '../lobbies/lobby.js';
+import { MediationService } from '../mediation/mediation.service.js';
+import { ChatRateLimiter } from './chat-rate-limiter.js';
+
+/**
+ * WebSocket close code (private range) sent to a client's old socket when a new socket
+ * resumed the client: that connection no longer carries it.
+ */
+export const RESUMED_ELSEWHERE_CLOSE_CODE = 4001;
+export const RESUMED_ELSEWHERE_CLOSE_REASON = 'Resumed on another connection';
+
+/** Clean-up after a resume must not be lost to a store stall: about 10 s of tries. */
+const RETRY = { attempts: 20, delayMs: 500 };
+
+/** How long a taken-over socket has to complete its close handshake before it is cut. */
+const TAKEN_OVER_CLOSE_MS = 1_000;
+
+type ResumeRefusalReason = ServerMessages['client_resumeRefused']['reason'];
+
+/**
+ * Opt-in reconnection (`--reconnectGraceMs`): `client_resume` on a new socket takes over the
+ * client whose token it carries, if that client is away or still attached here (a socket
+ * the server had not noticed was gone, which is closed with 4001). The socket's own, new
+ * client is then dropped silently: it may be in no lobby. The resumed socket gets
+ * `client_resumed` (its lobby and mediation as they are now), the chat it missed, and
+ * what it was asked during mediation that it has not answered. Any refusal leaves the
+ * socket its new client, fully usable.
+ *
+ * Two sockets resuming one client: the store's resume is atomic, and both succeed in turn;
+ * the later takes the client over from the earlier, which is closed with 4001.
+ */
+@Injectable()
+export class ClientResumption {
+  private readonly logger = new Logger(ClientResumption.name);
+
+  constructor(
+    private readonly registry: ClientRegistry,
+    private readonly clients: ClientsService,
+    private readonly lobbies: LobbiesService,
+    private readonly mediation: MediationService,
+    private readonly events: OrionEventBus,
+    private readonly chatLimiter: ChatRateLimiter,
+  ) {}
+
+  /** Resumes the client holding `token` on `socket`, or tells the socket why not. */
+  async resume(socket: WebSocket, token: string): Promise<WsFrameResult> {
+    const freshId = this.registry.clientIdOf(socket);
+    if (freshId === undefined) return 'rejected';
+    try {
+      const refusal = await this.takeOver(socket, freshId, token);
+      if (refusal === undefined) return 'accepted';
+      this.refuse(socket, freshId, refusal);
+      return 'rejected';
+    } catch (error) {
+      this.refuse(socket, freshId, 'unavailable');
+      if (error instanceof StoreUnavailable) return 'store_unavailable';
+      throw error;
+    }
+  }
+
+  /** Undefined once the client is resumed on `socket`; otherwise why it was not. */
+  private async takeOver(
+    socket: WebSocket,
+    freshId: string,
+    token: string,
+  ): Promise<ResumeRefusalReason | undefined> {
+    if ((await this.lobbies.lobbyIdOf(freshId)) !== undefined) return 'in_lobby';
+    // Its own token: there is nothing to resume.
+    if (await this.clients.ownsToken(freshId, token)) return 'unknown_client';
+    const result = await this.clients.resume(token);
+    if (result.outcome === 'unknown') return 'unknown_client';
+    if (result.outcome === 'elsewhere') return 'connected_elsewhere';
+
+    // From here to the re-attachment, no await: nothing may see the socket half-moved.
+    const clientId = result.client.id;
+    if (this.registry.clientIdOf(socket) !== freshId) {
+      // This socket closed meanwhile (its new client was released with it). The client it
+      // resumed has no socket again: it is held once more, without telling its lobby,
+      // which never heard it was back. A client taken over keeps its old socket.
+      if (result.wasAway) {
+        await retryWhileUnavailable(() => this.clients.markAway(clientId, false), RETRY);
+      }
+      return undefined;
+    }
+    const old = this.registry.socketOf(clientId);
+    if (old !== undefined && old !== socket) this.closeTakenOver(old);
+    this.registry.reattach(socket, clientId);
+    this.chatLimiter.forget(freshId);
+    this.logger.debug({ clientId, wasAway: result.wasAway }, 'Client resumed');
+    const droppingFresh = this.dropFresh(freshId);
+    try {
+      await this.welcomeBack(socket, clientId, result.wasAway);
+    } finally {
+      await droppingFresh;
+    }
+    await this.mediation.resendTo(clientId);
+    return undefined;
+  }
+
+  /**
+   * The lobby hears the client is back; the socket gets `client_resumed`, then the chat it
+   * missed, then what was sent to it meanwhile. When the summary cannot be read (the store
+   * is away), the socket is closed with 1013: the client stays resumable for its grace.
+   */
+  private async welcomeBack(socket: WebSocket, clientId: string, wasAway: boolean) {
+    const missed = this.registry.takeMissedChat(clientId);
+    try {
+      if (wasAway) await this.events.emitAndWait('client.back', { clientId });
+      const summary = await this.summaryOf(clientId, missed.length);
+      this.registry.releaseResumed(clientId, [
+        { method: 'client_resumed', payload: summary },
+        ...missed.map((payload): OutgoingMessage => ({
+          method: 'lobby_messaging_received',
+          payload,
+        })),
+      ]);
+    } catch (error) {
+      socket.close(CloseCode.TRY_AGAIN_LATER, 'The server cannot resume clients right now.');
+      throw error;
+    } finally {
+      // Never left holding its messages, whatever failed.
+      this.registry.releaseResumed(clientId, []);
+    }
+  }
+
+  /** The old socket of a client taken over: detached first, so that its close is no departure. */
+  private closeTakenOver(old: WebSocket): void {
+    this.registry.detach(old);
+    this.registry.markEndedByServer(old);
+    old.close(RESUMED_ELSEWHERE_CLOSE_CODE, RESUMED_ELSEWHERE_CLOSE_REASON);
+    // A socket the peer no longer reads would wait 30 s for its close handshake.
+    setTimeout(() => old.terminate(), TAKEN_OVER_CLOSE_MS).unref();
+  }
+
+  /** The socket's own new client, dropped silently: it is in no lobby. Never throws. */
+  private async dropFresh(freshId: string): Promise<void> {
+    let tries = 0;
+    await retryWhileUnavailable(() => this.clients.disconnect(freshId, tries++ > 0), RETRY).catch(
+      (error: unknown) =>
+        this.logger.error(
+          { clientId: freshId },
+          `Could not drop a resumed socket's new client: ${(error as Error)?.message ?? error}`,
+        ),
+    );
+  }
+
+  private async summaryOf(
+    clientId: string,
+    missedChat: number,
+  ): Promise<ServerMessages['client_resumed']> {
+    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
+    const lobby = lobbyId === undefined ? undefined : await this.lobbies.get(lobbyId);
+    if (!lobby || !memberOf(lobby, clientId)) return { lobby: null, mediation: null, missedChat };
+    const phase = await this.mediation.phaseOf(lobby.id);
+    return {
+      lobby: {
+        lobbyId: lobby.id,
+        lobbyName: lobby.name,
+        host: hostOf(lobby).name,
+        members: lobby.members.map((member) => member.name),
+        locked: lobby.locked,
+      },
+      mediation: phase === undefined ? null : { phase },
+      missedChat,
+    };
+  }
+
+  private refuse(socket: WebSocket, clientId: string, reason: ResumeRefusalReason): void {
+    // The client id only: never the token the frame carried.
+    this.logger.debug({ clientId, reason }, 'Refused a resume');
+    if (this.registry.clientIdOf(socket) === clientId) {
+      this.registry.send(clientId, 'client_resumeRefused', { reason });
+    }
+  }
+}
