@@ -138,6 +138,123 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
     expect(only(check, 'request_failed')).toMatchObject({ status: 0, request: 'GET /lobbies' });
   });
 
+  it('lobby features: a password (a wrong one refused through request_failed), no quick join past it, data and a data filter, an update, a kick, a rejoin, leaves and a host hand-over', async () => {
+    const tag = `godot-${Date.now()}`;
+    const check = godotScript('lobby features', 'lobby_features.gd', {
+      url,
+      tag,
+      'timeout-ms': PLAYER_TIMEOUT_MS,
+    });
+    await expectSuccess(check);
+    const { lobbyId } = only(check, 'hosted');
+    expect(lobbyId).toMatch(/^[A-Z0-9]{5}$/);
+    expect(only(check, 'hosted')).toMatchObject({ lobbyName: 'Secret Night', isHost: true });
+
+    // The wrong password, then a quick join that finds no lobby without a password: Orion's
+    // 409s and their sentences, through request_failed (the filters stay out of `request`).
+    const [wrongPassword, noQuickJoin, ...more] = check.eventsOf('request_failed');
+    expect(more).toEqual([]);
+    expect(wrongPassword).toMatchObject({
+      role: 'member',
+      status: 409,
+      errors: [expect.stringMatching(/password/i)],
+      request: `POST /lobbies/${lobbyId}/join`,
+    });
+    expect(noQuickJoin).toMatchObject({
+      role: 'member',
+      status: 409,
+      errors: [expect.stringContaining('No open public lobby matches')],
+      request: 'POST /lobbies/quick-join',
+    });
+    const [joined, rejoined] = check.eventsOf('lobby_joined');
+    expect(joined).toMatchObject({
+      info: { lobbyId, lobbyName: 'Secret Night', lobbyMembers: ['Host', 'Ann'], host: 'Host' },
+      host: 'Host',
+      rejoin: false,
+    });
+    expect(rejoined).toMatchObject({ info: { lobbyMembers: ['Host', 'Ann'] }, rejoin: true });
+
+    // The data filter finds the lobby with hasPassword and its data (never the password).
+    expect(only(check, 'lobby_page')).toEqual({
+      event: 'lobby_page',
+      lobbies: [
+        {
+          id: lobbyId,
+          name: 'Secret Night',
+          currentMembers: 2,
+          maxMembers: 4,
+          hasPassword: true,
+          data: { tag, mode: 'ctf', players: 4 },
+        },
+      ],
+      next: '',
+    });
+
+    // Both hear the update, the host included.
+    const settings = {
+      lobbyId,
+      lobbyName: 'Secret Night Two',
+      isPublic: true,
+      data: { tag, mode: 'koth' },
+    };
+    expect(
+      check
+        .eventsOf('lobby_updated')
+        .map(({ role, settings }) => ({ role, settings }))
+        .sort((a, b) => `${a.role}`.localeCompare(`${b.role}`)),
+    ).toEqual([
+      { role: 'host', settings },
+      { role: 'member', settings },
+    ]);
+
+    // The kick: the member hears it and forgets the lobby; the host hears the member go.
+    expect(only(check, 'lobby_kicked')).toEqual({
+      event: 'lobby_kicked',
+      role: 'member',
+      lobbyId,
+      lobbyName: 'Secret Night Two',
+      lobbyIdAfter: '',
+      hostAfter: '',
+    });
+    expect(only(check, 'member_kicked')).toMatchObject({ role: 'host', peerName: 'Ann' });
+    // Ann kicked, Ann leaving, Ann (the hand-over lobby's host) leaving: all heard by Host.
+    expect(check.eventsOf('peer_left')).toEqual([
+      { event: 'peer_left', role: 'host', name: 'Ann' },
+      { event: 'peer_left', role: 'host', name: 'Ann' },
+      { event: 'peer_left', role: 'host', name: 'Ann' },
+    ]);
+    const [memberLeft, hostLeft, ...handoverLeaves] = check.eventsOf('lobby_left');
+    expect([memberLeft, hostLeft]).toEqual([
+      { event: 'lobby_left', role: 'member', lobbyId, lobbyIdAfter: '' },
+      { event: 'lobby_left', role: 'host', lobbyId, lobbyIdAfter: '' },
+    ]);
+
+    // The hand-over: Ann hosts with hostMigration, Host joins, Ann leaves, Host is made host.
+    const { lobbyId: handoverId } = only(check, 'handover_hosted');
+    expect(handoverId).toMatch(/^[A-Z0-9]{5}$/);
+    expect(only(check, 'handover_joined')).toMatchObject({
+      info: { lobbyId: handoverId, lobbyMembers: ['Ann', 'Host'], host: 'Ann' },
+      host: 'Ann',
+      isHost: false,
+    });
+    expect(only(check, 'host_changed')).toEqual({
+      event: 'host_changed',
+      role: 'host',
+      lobbyId: handoverId,
+      hostName: 'Host',
+      hostNameAfter: 'Host',
+      isHost: true,
+    });
+    expect(
+      handoverLeaves
+        .map(({ role, lobbyId: left }) => ({ role, left }))
+        .sort((a, b) => `${a.role}`.localeCompare(`${b.role}`)),
+    ).toEqual([
+      { role: 'host', left: handoverId },
+      { role: 'member', left: handoverId },
+    ]);
+  });
+
   it('three Godot players host, join, chat, mediate, punch each other on loopback and exchange game datagrams', async () => {
     const ports: Record<string, number> = {};
     for (const name of ['Host', 'Ann', 'Bob']) ports[name] = await freeUdpPort();

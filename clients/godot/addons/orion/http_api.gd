@@ -26,8 +26,13 @@ func post_json(context, path: String, body: Dictionary) -> int:
 	return _request(context, HTTPClient.METHOD_POST, path, body)
 
 
+func patch_json(context, path: String, body: Dictionary) -> int:
+	return _request(context, HTTPClient.METHOD_PATCH, path, body)
+
+
 func _request(context, method: int, path: String, body) -> int:
-	var described := ("GET " if method == HTTPClient.METHOD_GET else "POST ") + path
+	# The query (filters) is left out of `request`, as the SDK does: only the method and route.
+	var described := _method_name(method) + " " + path.split("?")[0]
 	var http := HTTPRequest.new()
 	http.timeout = REQUEST_TIMEOUT_S
 	add_child(http)
@@ -59,6 +64,15 @@ func _on_completed(
 			emit_signal("failed", context, status, ["The server's answer is not a JSON object."], described)
 	else:
 		emit_signal("failed", context, status, _errors_of(parsed, status), described)
+
+
+static func _method_name(method: int) -> String:
+	match method:
+		HTTPClient.METHOD_GET:
+			return "GET"
+		HTTPClient.METHOD_PATCH:
+			return "PATCH"
+	return "POST"
 
 
 static func _parse(body: PoolByteArray):

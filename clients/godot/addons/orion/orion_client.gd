@@ -18,7 +18,11 @@ signal registered()
 signal connection_failed(url)
 # The WebSocket closed: 1000 after close(), otherwise Orion's close code (1006: dropped).
 signal connection_closed(code)
+# [{id, name, currentMembers, maxMembers}], plus hasPassword and data on lobbies that have them.
 signal lobby_list(lobbies)
+# One page of find_lobbies(): every lobby with hasPassword and data ({} for none); pass `next`
+# as filters.after for the following page ("" on the last one).
+signal lobby_page(lobbies, next)
 signal lobby_hosted(lobby_id, lobby_name)
 # Orion's join answer: {lobbyId, lobbyName, lobbyMembers, host}.
 signal lobby_joined(info)
@@ -27,6 +31,17 @@ signal request_failed(status, errors, request)
 signal peer_joined(name)
 signal peer_left(name)
 signal lobby_closed(lobby_id, lobby_name)
+# leave_lobby() was accepted: out of the lobby, still connected.
+signal lobby_left(lobby_id)
+# The host kicked this client: out of the lobby, still connected (as after lobby_closed).
+signal lobby_kicked(lobby_id, lobby_name)
+# kick() was accepted; `peer_name` as the member chose it.
+signal member_kicked(peer_name)
+# A hostMigration lobby's host left: `host_name` is the host now (maybe this client).
+signal host_changed(lobby_id, host_name)
+# The host changed the lobby: {lobbyId, lobbyName, isPublic, data}. Every member, the host
+# included, hears it; it is also how the host learns that update_lobby() was accepted.
+signal lobby_updated(settings)
 signal chat_received(sender, text, timestamp)
 # The first ptpMediation_send of a mediation; the client answers every one by itself.
 signal mediation_started(server_udp_port)
@@ -51,6 +66,7 @@ signal mediation_aborted(reason)
 signal game_packet_received(packet, ip, port)
 
 const CONNECT_TIMEOUT_MS := 5000
+const DEFAULT_PAGE_SIZE := 50
 
 # How long hole punching tries before punch_failed; Orion's own connect timeout is far longer.
 export var punch_timeout_ms := 5000
@@ -71,6 +87,7 @@ var _register_deadline_ms := 0
 var _url := ""
 var _lobby_id := ""
 var _member_name := ""
+var _host_name := ""
 var _mediation: MediationSession = null
 # A succeeded mediation whose relay bind was still unanswered: it goes on binding, bounded.
 var _late_binds: MediationSession = null
@@ -122,7 +139,24 @@ func list_lobbies() -> int:
 	return _http.get_json({"action": "list"}, "/lobbies")
 
 
-func host_lobby(host_name: String, lobby_name: String, is_public: bool = false, max_members: int = 8) -> int:
+# One page of the public lobbies that match `filters` (every one given must match), oldest
+# first; lobby_page follows. `filters` may hold: "data" {key: string or number} (exact values),
+# "dataRange" {key: {"min": n, "max": n}} (inclusive, numbers only), "hasPassword" and
+# "notFull" (bools), "limit" (1 to 100, default 50) and "after" (the previous page's `next`).
+func find_lobbies(filters: Dictionary = {}) -> int:
+	var query := _filter_query(filters)
+	query.append("limit=%d" % int(filters.get("limit", DEFAULT_PAGE_SIZE)))
+	if filters.has("after"):
+		query.append("after=" + str(filters.after).percent_encode())
+	return _http.get_json({"action": "page"}, "/lobbies?" + query.join("&"))
+
+
+# `options` may hold "password" (1 to 64 characters: joining then needs it), "data" (a flat
+# {key: string or number} map shown in the list and filtered on) and "hostMigration" (true:
+# when the host leaves before mediation, the member present longest becomes host).
+func host_lobby(
+		host_name: String, lobby_name: String, is_public: bool = false, max_members: int = 8,
+		options: Dictionary = {}) -> int:
 	if _token.empty():
 		return ERR_UNCONFIGURED
 	var body := {
@@ -132,15 +166,67 @@ func host_lobby(host_name: String, lobby_name: String, is_public: bool = false, 
 		"isPublic": is_public,
 		"maxMembers": max_members,
 	}
+	# Only what is given is sent: without options the request is the original one.
+	for key in ["password", "data", "hostMigration"]:
+		if options.has(key):
+			body[key] = options[key]
 	return _http.post_json({"action": "host", "name": host_name}, "/lobbies", body)
 
 
-func join_lobby(lobby_id: String, peer_name: String) -> int:
+# `password`: the lobby's, when it has one (hasPassword); "" sends none.
+func join_lobby(lobby_id: String, peer_name: String, password: String = "") -> int:
 	if _token.empty():
 		return ERR_UNCONFIGURED
 	var path := "/lobbies/%s/join" % lobby_id.strip_edges().percent_encode()
 	var body := {"token": _token, "peerName": peer_name}
+	if not password.empty():
+		body["password"] = password
 	return _http.post_json({"action": "join", "name": peer_name}, path, body)
+
+
+# Joins the oldest open public lobby without a password that matches `filters` (those of
+# find_lobbies() but "limit" and "after"): lobby_joined follows, or request_failed with 409
+# when none seats this client.
+func quick_join(peer_name: String, filters: Dictionary = {}) -> int:
+	if _token.empty():
+		return ERR_UNCONFIGURED
+	var query := _filter_query(filters)
+	var path := "/lobbies/quick-join" + ("" if query.empty() else "?" + query.join("&"))
+	return _http.post_json({"action": "join", "name": peer_name}, path, {"token": _token, "peerName": peer_name})
+
+
+# Leaves the lobby and stays connected; lobby_left follows. The host's leaving closes the
+# lobby, or hands it over when it was hosted with hostMigration.
+func leave_lobby() -> int:
+	if _lobby_id.empty() or _token.empty():
+		return ERR_UNCONFIGURED
+	var path := "/lobbies/%s/leave" % _lobby_id.percent_encode()
+	return _http.post_json({"action": "leave", "lobby": _lobby_id}, path, {"token": _token})
+
+
+# Host only: removes the member named `peer_name` (it hears lobby_kicked); member_kicked
+# follows. `ban_ms` (0 to 600000) keeps that client out of the lobby for so long; -1: no ban.
+func kick(peer_name: String, ban_ms: int = -1) -> int:
+	if _lobby_id.empty() or _token.empty():
+		return ERR_UNCONFIGURED
+	var path := "/lobbies/%s/kick" % _lobby_id.percent_encode()
+	var body := {"token": _token, "peerName": peer_name}
+	if ban_ms >= 0:
+		body["banMs"] = ban_ms
+	return _http.post_json({"action": "kick"}, path, body)
+
+
+# Host only, not during mediation: `update` holds at least one of "lobbyName", "isPublic" and
+# "data" (replaces the whole map; null or {} clears it). Every member hears lobby_updated.
+func update_lobby(update: Dictionary) -> int:
+	if _lobby_id.empty() or _token.empty():
+		return ERR_UNCONFIGURED
+	var body := {"token": _token}
+	for key in ["lobbyName", "isPublic", "data"]:
+		if update.has(key):
+			body[key] = update[key]
+	var path := "/lobbies/%s" % _lobby_id.percent_encode()
+	return _http.patch_json({"action": "update"}, path, body)
 
 
 # The line is delivered when it comes back through chat_received.
@@ -210,6 +296,15 @@ func get_member_name() -> String:
 	return _member_name
 
 
+# The current lobby's host as last heard (host_changed updates it); "" outside a lobby.
+func get_host_name() -> String:
+	return _host_name if not _lobby_id.empty() else ""
+
+
+func is_host() -> bool:
+	return not _lobby_id.empty() and _host_name == _member_name
+
+
 func is_registered() -> bool:
 	return not _token.empty() and _ws != null and _ws.is_open()
 
@@ -246,6 +341,16 @@ func _on_frame(method: String, payload: Dictionary) -> void:
 			_end_mediation()
 			_lobby_id = ""
 			emit_signal("lobby_closed", str(payload.get("lobbyId", "")), str(payload.get("lobbyName", "")))
+		"lobby_kicked":
+			# Out of the lobby just as when it closes.
+			_end_mediation()
+			_lobby_id = ""
+			emit_signal("lobby_kicked", str(payload.get("lobbyId", "")), str(payload.get("lobbyName", "")))
+		"lobby_hostChanged":
+			_host_name = str(payload.get("hostName", ""))
+			emit_signal("host_changed", str(payload.get("lobbyId", "")), _host_name)
+		"lobby_updated":
+			emit_signal("lobby_updated", _settings_of(payload))
 		"lobby_messaging_received":
 			var line = payload.get("message")
 			if typeof(line) == TYPE_DICTIONARY:
@@ -368,15 +473,30 @@ func _on_http_succeeded(context: Dictionary, answer) -> void:
 	var body: Dictionary = answer if answer != null else {}
 	match context.action:
 		"list":
-			emit_signal("lobby_list", _lobbies_of(body))
+			emit_signal("lobby_list", _lobbies_of(body, false))
+		"page":
+			var next = body.get("next")
+			emit_signal("lobby_page", _lobbies_of(body, true), next if typeof(next) == TYPE_STRING else "")
 		"host":
 			_lobby_id = str(body.get("lobbyId", ""))
 			_member_name = context.name
+			_host_name = context.name
 			emit_signal("lobby_hosted", _lobby_id, str(body.get("lobbyName", "")))
 		"join":
 			_lobby_id = str(body.get("lobbyId", ""))
 			_member_name = context.name
+			_host_name = str(body.get("host", ""))
 			emit_signal("lobby_joined", body)
+		"leave":
+			# Unless a lobby_closed or lobby_kicked already took it, or another lobby came since.
+			if _lobby_id == context.lobby:
+				_end_mediation()
+				_lobby_id = ""
+			emit_signal("lobby_left", context.lobby)
+		"kick":
+			emit_signal("member_kicked", str(body.get("peerName", "")))
+		"update":
+			pass
 
 
 func _on_http_failed(_context: Dictionary, status: int, errors: Array, request: String) -> void:
@@ -391,20 +511,79 @@ func _relay_mode() -> String:
 	return MediationSession.RELAY_FALLBACK
 
 
-static func _lobbies_of(body: Dictionary) -> Array:
+# `complete`: every lobby gets hasPassword and data; otherwise only those that have them, so
+# that a lobby created the original way is listed exactly as it always was.
+static func _lobbies_of(body: Dictionary, complete: bool) -> Array:
 	var lobbies := []
 	if typeof(body.get("lobbies")) != TYPE_ARRAY:
 		return lobbies
 	for lobby in body.lobbies:
 		if typeof(lobby) != TYPE_DICTIONARY:
 			continue
-		lobbies.append({
+		var listed := {
 			"id": str(lobby.get("id", "")),
 			"name": str(lobby.get("name", "")),
 			"currentMembers": int(lobby.get("currentMembers", 0)),
 			"maxMembers": int(lobby.get("maxMembers", 0)),
-		})
+		}
+		if complete or lobby.has("hasPassword"):
+			listed["hasPassword"] = lobby.get("hasPassword") == true
+		if complete or lobby.has("data"):
+			listed["data"] = _data_of(lobby.get("data"))
+		lobbies.append(listed)
 	return lobbies
+
+
+static func _settings_of(payload: Dictionary) -> Dictionary:
+	return {
+		"lobbyId": str(payload.get("lobbyId", "")),
+		"lobbyName": str(payload.get("lobbyName", "")),
+		"isPublic": payload.get("isPublic") == true,
+		"data": _data_of(payload.get("data")),
+	}
+
+
+# A lobby's data as strings and numbers (JSON numbers arrive as floats; whole ones become ints).
+static func _data_of(data) -> Dictionary:
+	var copy := {}
+	if typeof(data) != TYPE_DICTIONARY:
+		return copy
+	for key in data:
+		var value = data[key]
+		if typeof(value) == TYPE_REAL and value == floor(value) and abs(value) < 1e15:
+			copy[key] = int(value)
+		elif typeof(value) == TYPE_STRING or typeof(value) == TYPE_REAL or typeof(value) == TYPE_INT:
+			copy[key] = value
+	return copy
+
+
+# The filter parameters of GET /lobbies and quick join, as "name=value" (no paging).
+static func _filter_query(filters: Dictionary) -> PoolStringArray:
+	var query := PoolStringArray()
+	var data = filters.get("data", {})
+	if typeof(data) == TYPE_DICTIONARY:
+		for key in data:
+			query.append("data.%s=%s" % [str(key).percent_encode(), _query_value(data[key])])
+	var ranges = filters.get("dataRange", {})
+	if typeof(ranges) == TYPE_DICTIONARY:
+		for key in ranges:
+			var bounds = ranges[key]
+			if typeof(bounds) != TYPE_DICTIONARY:
+				continue
+			for bound in ["min", "max"]:
+				if bounds.has(bound):
+					query.append("data.%s.%s=%s" % [str(key).percent_encode(), bound, _query_value(bounds[bound])])
+	for flag in ["hasPassword", "notFull"]:
+		if filters.has(flag):
+			query.append("%s=%s" % [flag, "true" if filters[flag] else "false"])
+	return query
+
+
+# A number as JSON writes it (4, not 4.0), a string percent-encoded.
+static func _query_value(value) -> String:
+	if typeof(value) == TYPE_REAL and value == floor(value) and abs(value) < 1e15:
+		return str(int(value))
+	return str(value).percent_encode()
 
 
 func _on_ws_closed(code: int) -> void:
