@@ -22,7 +22,9 @@ const swcPlugin = () =>
 const e2e = {
   include: ['test/**/*.e2e-spec.ts'],
   environment: 'node' as const,
-  testTimeout: 20_000,
+  // Hang guards: a test that spawns servers or runs them to exit may wait up to 30 s on a
+  // loaded CI (see runToExit), and must fail on its own assertion, not on this.
+  testTimeout: 40_000,
   hookTimeout: 20_000,
 };
 

@@ -29,8 +29,10 @@ export class OrionProcess {
   constructor(readonly child: ChildProcess) {
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    // 'close', not 'exit': a process can exit before its last output has been read, and a
+    // loaded machine then hands a test a truncated stdout.
     this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
+      child.once('close', (code, signal) => resolve({ code, signal })),
     );
   }
 
@@ -77,6 +79,9 @@ export function spawnOrion(
   return new OrionProcess(child);
 }
 
+/** How long a run of {@link runToExit} may take to exit by itself. */
+const RUN_TO_EXIT_WAIT_MS = 30_000;
+
 /**
  * Runs orion with `args` to completion: it must exit by itself. The child is killed
  * here if it does not, so these runs can go concurrently without a shared afterEach.
@@ -108,7 +113,9 @@ export async function runToExitWithEnv(
 ): Promise<Exit & { stdout: string; stderr: string }> {
   const run = spawnOrion(args, env);
   try {
-    const exit = await run.exit(10_000);
+    // A hang guard, not a speed check: on a loaded 2-core CI, concurrent runs that each load
+    // the whole app took more than 10 s to exit.
+    const exit = await run.exit(RUN_TO_EXIT_WAIT_MS);
     return { ...exit, stdout: run.stdout, stderr: run.stderr };
   } finally {
     if (run.running) run.child.kill('SIGKILL');
