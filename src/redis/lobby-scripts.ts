@@ -107,10 +107,10 @@ return {'removed', json, name}
 `;
 
 /**
- * Kicks the member whose name key is ARGV[3]: {'kicked', JSON, its client id, its name}, or
- * why not. ARGV: lobby id, host id, name key, the end of its ban ('' for none).
+ * Reads lobby ARGV[1] (`lobby`) and its name keys (`nameKeys`), and answers unless ARGV[2]
+ * (`hostId`) is its host; shared by the host's own steps below.
  */
-const KICK_MEMBER = `
+const AS_HOST = `
 local id, hostId = ARGV[1], ARGV[2]
 local found = redis.call('HMGET', KEYS[1], 'l:' .. id, 'k:' .. id)
 if not found[1] then return {'missing'} end
@@ -118,7 +118,13 @@ local lobby = cjson.decode(found[1])
 local nameKeys = cjson.decode(found[2])
 if not nameKeys[hostId] then return {'not_member'} end
 if lobby.hostId ~= hostId then return {'not_host'} end
-local at
+`;
+
+/**
+ * Kicks the member whose name key is ARGV[3]: {'kicked', JSON, its client id, its name}, or
+ * why not. ARGV: lobby id, host id, name key, the end of its ban ('' for none).
+ */
+const KICK_MEMBER = `${AS_HOST}local at
 for i, member in ipairs(lobby.members) do
   if nameKeys[member.clientId] == ARGV[3] then at = i end
 end
@@ -142,15 +148,7 @@ return {'kicked', json, kicked.clientId, kicked.name}
  * not. ARGV: lobby id, host id, name ('' keeps it), '1'/'0' for public ('' keeps it),
  * 'set'/'clear' for data ('' keeps it), the data as JSON text.
  */
-const UPDATE_LOBBY = `
-local id, hostId = ARGV[1], ARGV[2]
-local found = redis.call('HMGET', KEYS[1], 'l:' .. id, 'k:' .. id)
-if not found[1] then return {'missing'} end
-local lobby = cjson.decode(found[1])
-local nameKeys = cjson.decode(found[2])
-if not nameKeys[hostId] then return {'not_member'} end
-if lobby.hostId ~= hostId then return {'not_host'} end
-if lobby.locked then return {'locked'} end
+const UPDATE_LOBBY = `${AS_HOST}if lobby.locked then return {'locked'} end
 if ARGV[3] ~= '' then lobby.name = ARGV[3] end
 if ARGV[4] ~= '' then lobby.isPublic = ARGV[4] == '1' end
 if ARGV[5] == 'set' then lobby.dataJson = ARGV[6] elseif ARGV[5] == 'clear' then lobby.dataJson = nil end
