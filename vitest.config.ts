@@ -50,6 +50,7 @@ const redisProjects = redisUrl
             'test/slow-readers.e2e-spec.ts',
             'test/replicas.e2e-spec.ts',
             'test/replica-processes.e2e-spec.ts',
+            'test/reconnection-replicas.e2e-spec.ts',
             // Network namespaces with their own in-memory Orion; the Godot and Unity clients
             // against their own.
             'test/nat-lab.e2e-spec.ts',

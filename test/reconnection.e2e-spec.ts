@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CloseCode } from '@orion/protocol';
 import { ClientsService } from '../src/clients/clients.service.js';
 import { ClientRegistry, MISSED_CHAT_LIMIT } from '../src/connections/client-registry.js';
-import { RESUMED_ELSEWHERE_CLOSE_CODE } from '../src/gateway/client-resumption.js';
 import { countSince, markOf, methodsSince, nextSince } from './support/clients/received.js';
 import { TestClient } from './support/clients/test-client.js';
 import {
@@ -321,7 +321,7 @@ describe('reconnection (--reconnectGraceMs)', () => {
     const mark = markOf(host.client);
     const oldClosed = closeCodeOf(bob.client);
     const { client, summary } = await resumed(bob.client.token);
-    expect(await oldClosed).toBe(RESUMED_ELSEWHERE_CLOSE_CODE);
+    expect(await oldClosed).toBe(CloseCode.RESUMED_ELSEWHERE);
     expect(summary.lobby).toMatchObject({ lobbyId, members: ['Ann', 'Bob'] });
     await sleep(200);
     expect(methodsSince(host.client, mark)).toEqual([]);
@@ -347,7 +347,7 @@ describe('reconnection (--reconnectGraceMs)', () => {
     second.send('client_resume', { token: bob.client.token });
 
     const loser = await Promise.race(closes);
-    expect(loser.code).toBe(RESUMED_ELSEWHERE_CLOSE_CODE);
+    expect(loser.code).toBe(CloseCode.RESUMED_ELSEWHERE);
     const winner = loser.client === first ? second : first;
     await winner.next('client_resumed');
     await sleep(200);

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { CLIENT_STORE } from '../clients/client-store.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { CLIENT_MESSENGER } from '../common/client-messenger.js';
+import { CLIENT_HANDOVER_CHANNEL } from '../connections/client-handover.js';
 import type { OrionConfig } from '../config/orion-config.js';
 import { LOBBY_STORE } from '../lobbies/lobby-store.js';
 import { MEDIATION_STORE } from '../mediation/mediation-store.js';
@@ -18,6 +19,7 @@ const BACKEND_TOKENS = [
   MEDIATION_STORE,
   CLIENT_MESSENGER,
   MEDIATION_TIMER_HOME,
+  CLIENT_HANDOVER_CHANNEL,
   STORE_HEALTH,
   STORE_TRAFFIC,
 ];
@@ -25,7 +27,7 @@ const BACKEND_TOKENS = [
 /**
  * The one place that chooses the backend: this process's memory by default, or Redis
  * shared by replicas with `--redisUrl`. It provides the stores, the messenger every
- * module sends through, where mediation timers run, the store's health check and its
+ * module sends through, where mediation timers run, how clients move between replicas, the store's health check and its
  * command count.
  */
 @Global()

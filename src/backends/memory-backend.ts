@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { CLIENT_STORE } from '../clients/client-store.js';
 import { InMemoryClientStore } from '../clients/in-memory-client.store.js';
 import { CLIENT_MESSENGER } from '../common/client-messenger.js';
+import { CLIENT_HANDOVER_CHANNEL, NO_OTHER_REPLICAS } from '../connections/client-handover.js';
 import { ClientRegistry } from '../connections/client-registry.js';
 import { InMemoryLobbyStore } from '../lobbies/in-memory-lobby.store.js';
 import { LOBBY_STORE, type LobbyStore } from '../lobbies/lobby-store.js';
@@ -30,6 +31,7 @@ export function memoryBackend(): Provider[] {
     },
     { provide: CLIENT_MESSENGER, useExisting: ClientRegistry },
     { provide: MEDIATION_TIMER_HOME, useClass: LocalTimerHome },
+    { provide: CLIENT_HANDOVER_CHANNEL, useValue: NO_OTHER_REPLICAS },
     { provide: STORE_HEALTH, useValue: memoryHealth },
     { provide: STORE_TRAFFIC, useValue: NO_STORE_TRAFFIC },
   ];

@@ -4,6 +4,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import { CLIENT_MESSENGER } from '../common/client-messenger.js';
 import { OrionEventBus } from '../common/orion-events.js';
 import type { OrionConfig } from '../config/orion-config.js';
+import { CLIENT_HANDOVER_CHANNEL } from '../connections/client-handover.js';
 import { ClientRegistry } from '../connections/client-registry.js';
 import { ReplicaIdentity } from '../connections/replica-identity.js';
 import { MEDIATION_TIMER_HOME } from '../mediation/mediation-timer-home.js';
@@ -11,13 +12,15 @@ import { RedisConnection } from '../redis/redis-connection.js';
 import type { RedisKeys } from '../redis/redis-keys.js';
 import { ReplicaChannel } from '../replication/replica-channel.js';
 import { ReplicaLiveness } from '../replication/replica-liveness.js';
+import { ReplicatedHandover } from '../replication/replicated-handover.js';
 import { ReplicatedMessenger } from '../replication/replicated-messenger.js';
 import { ReplicatedTimerHome } from '../replication/replicated-timer-home.js';
 
 /**
  * How work crosses replicas that share Redis: messages reach clients on other replicas
- * over their channels, mediation timers run on the host's replica, and each replica's
- * heartbeat lets survivors clean up after a dead one.
+ * over their channels, a client resumed through another replica is handed over, mediation
+ * timers run on the host's replica, and each replica's heartbeat lets survivors clean up
+ * after a dead one.
  */
 export function redisReplication(keys: RedisKeys, config: OrionConfig): Provider[] {
   return [
@@ -46,6 +49,12 @@ export function redisReplication(keys: RedisKeys, config: OrionConfig): Provider
       useFactory: (registry: ClientRegistry, clients: ClientStore, channel: ReplicaChannel) =>
         new ReplicatedMessenger(registry, clients, channel),
       inject: [ClientRegistry, CLIENT_STORE, ReplicaChannel],
+    },
+    {
+      provide: CLIENT_HANDOVER_CHANNEL,
+      useFactory: (channel: ReplicaChannel, replica: ReplicaIdentity) =>
+        new ReplicatedHandover(channel, replica),
+      inject: [ReplicaChannel, ReplicaIdentity],
     },
     {
       provide: MEDIATION_TIMER_HOME,

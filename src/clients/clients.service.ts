@@ -120,16 +120,17 @@ export class ClientsService implements BeforeApplicationShutdown {
 
   /**
    * Attaches the client holding `token` to this replica, if it is away or attached here
-   * (see {@link ClientStore.resume}); its grace timer stops. The caller moves the socket.
+   * (or to `takeOverFrom`, which let its socket go; see {@link ClientStore.resume}); its
+   * grace timer stops. The caller moves the socket.
    */
-  async resume(token: string): Promise<ResumeResult> {
+  async resume(token: string, takeOverFrom?: string): Promise<ResumeResult> {
     const known = await this.store.findByToken(token);
     if (!known) return { outcome: 'unknown' };
     // A socket that dropped a moment ago may still be on its way out: let it settle first.
-    await this.goingAway.get(known.id)?.catch(() => undefined);
+    await this.whenSettled(known.id);
     let result: ResumeResult;
     try {
-      result = await this.store.resume(token, this.replica.id);
+      result = await this.store.resume(token, this.replica.id, takeOverFrom);
     } catch (error) {
       // The store may have attached the record all the same: the expiry checks for that.
       this.resumeFailed.add(known.id);
@@ -140,6 +141,21 @@ export class ClientsService implements BeforeApplicationShutdown {
       this.resumeFailed.delete(result.client.id);
     }
     return result;
+  }
+
+  /** Resolves once a going away of the client under way here has settled. */
+  async whenSettled(clientId: string): Promise<void> {
+    await this.goingAway.get(clientId)?.catch(() => undefined);
+  }
+
+  /**
+   * Another replica takes the client over (it resumed there): nothing of it is held here
+   * any more, not even its grace timer.
+   */
+  handedOver(clientId: string): void {
+    this.away.cancel(clientId);
+    this.resumeFailed.delete(clientId);
+    this.store.evictCached(clientId);
   }
 
   count(): Promise<number> {

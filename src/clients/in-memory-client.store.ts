@@ -49,10 +49,11 @@ export class InMemoryClientStore implements ClientStore {
     return true;
   }
 
-  async resume(token: string, replicaId: string): Promise<ResumeResult> {
+  async resume(token: string, replicaId: string, takeOverFrom?: string): Promise<ResumeResult> {
     // Read and written in one turn, so that racing resumes see each other.
     const id = this.idByToken.get(token);
-    const result = resumeOf(id === undefined ? undefined : this.byId.get(id), replicaId);
+    const client = id === undefined ? undefined : this.byId.get(id);
+    const result = resumeOf(client, replicaId, takeOverFrom);
     if (result.outcome === 'resumed') this.byId.set(result.client.id, result.client);
     return result;
   }
@@ -62,4 +63,7 @@ export class InMemoryClientStore implements ClientStore {
     if (client?.awayUntil !== awayUntil) return undefined;
     return this.delete(id);
   }
+
+  /** Nothing is cached apart from the records themselves: one process, one copy. */
+  evictCached(): void {}
 }

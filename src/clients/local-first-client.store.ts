@@ -9,7 +9,7 @@ import type { ClientRecord, ClientStore, ResumeResult } from './client-store.js'
  * a round trip per request, frame and report of every local client. A client that goes
  * away leaves this cache, so that its record, now changing (resumed elsewhere, expired), is
  * read from the shared store; a resume here puts it back. Other processes' clients are read
- * from the shared store.
+ * from the shared store. A client another replica takes over is evicted the same way.
  */
 export class LocalFirstClientStore implements ClientStore {
   private readonly byId = new Map<string, ClientRecord>();
@@ -51,8 +51,8 @@ export class LocalFirstClientStore implements ClientStore {
     return this.shared.markAway(id, awayUntil);
   }
 
-  async resume(token: string, replicaId: string): Promise<ResumeResult> {
-    const result = await this.shared.resume(token, replicaId);
+  async resume(token: string, replicaId: string, takeOverFrom?: string): Promise<ResumeResult> {
+    const result = await this.shared.resume(token, replicaId, takeOverFrom);
     if (result.outcome === 'resumed') this.remember(result.client);
     return result;
   }
@@ -60,6 +60,10 @@ export class LocalFirstClientStore implements ClientStore {
   async expire(id: string, awayUntil: number): Promise<ClientRecord | undefined> {
     // An away client is not cached; one resumed here since stays cached, and stays.
     return this.shared.expire(id, awayUntil);
+  }
+
+  evictCached(id: string): void {
+    this.forget(id);
   }
 
   private remember(client: ClientRecord): void {

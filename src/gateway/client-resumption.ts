@@ -1,30 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import { CloseCode, type ServerMessages } from '@orion/protocol';
+import { CloseCode, type ResumeRefusalReason, type ServerMessages } from '@orion/protocol';
 import { ClientsService } from '../clients/clients.service.js';
 import { OrionEventBus, type WsFrameResult } from '../common/orion-events.js';
 import { retryWhileUnavailable } from '../common/retry-while-unavailable.js';
 import { StoreUnavailable } from '../common/store-unavailable.js';
+import type { ResumeResult } from '../clients/client-store.js';
+import type { HandedOver } from '../connections/client-handover.js';
 import { ClientRegistry, type OutgoingMessage } from '../connections/client-registry.js';
+import { ReplicaIdentity } from '../connections/replica-identity.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { hostOf, memberOf } from '../lobbies/lobby.js';
 import { MediationService } from '../mediation/mediation.service.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
+import { ClientHandover } from './client-handover.js';
 
-/**
- * WebSocket close code (private range) sent to a client's old socket when a new socket
- * resumed the client: that connection no longer carries it.
- */
-export const RESUMED_ELSEWHERE_CLOSE_CODE = 4001;
-export const RESUMED_ELSEWHERE_CLOSE_REASON = 'Resumed on another connection';
+type ChatPayload = ServerMessages['lobby_messaging_received'];
 
 /** Clean-up after a resume must not be lost to a store stall: about 10 s of tries. */
 const RETRY = { attempts: 20, delayMs: 500 };
-
-/** How long a taken-over socket has to complete its close handshake before it is cut. */
-const TAKEN_OVER_CLOSE_MS = 1_000;
-
-type ResumeRefusalReason = ServerMessages['client_resumeRefused']['reason'];
 
 /**
  * Opt-in reconnection (`--reconnectGraceMs`): `client_resume` on a new socket takes over the
@@ -37,6 +31,10 @@ type ResumeRefusalReason = ServerMessages['client_resumeRefused']['reason'];
  *
  * Two sockets resuming one client: the store's resume is atomic, and both succeed in turn;
  * the later takes the client over from the earlier, which is closed with 4001.
+ *
+ * With replicas, the client may come back through another replica than the one it left:
+ * that one hands over the chat it kept, and closes the client's old socket if it still
+ * thought it open (see {@link ClientHandover}).
  */
 @Injectable()
 export class ClientResumption {
@@ -49,6 +47,8 @@ export class ClientResumption {
     private readonly mediation: MediationService,
     private readonly events: OrionEventBus,
     private readonly chatLimiter: ChatRateLimiter,
+    private readonly handover: ClientHandover,
+    private readonly replica: ReplicaIdentity,
   ) {}
 
   /** Resumes the client holding `token` on `socket`, or tells the socket why not. */
@@ -76,29 +76,39 @@ export class ClientResumption {
     if ((await this.lobbies.lobbyIdOf(freshId)) !== undefined) return 'in_lobby';
     // Its own token: there is nothing to resume.
     if (await this.clients.ownsToken(freshId, token)) return 'unknown_client';
-    const result = await this.clients.resume(token);
+    let result = await this.clients.resume(token);
+    let handedOver: HandedOver | undefined;
+    if (result.outcome === 'elsewhere') {
+      handedOver = await this.handover.takeFrom(result.replicaId, result.clientId);
+      if (handedOver === undefined) return 'connected_elsewhere';
+      result = await this.resumeLetGo(token, result, handedOver);
+    }
     if (result.outcome === 'unknown') return 'unknown_client';
     if (result.outcome === 'elsewhere') return 'connected_elsewhere';
 
     // From here to the re-attachment, no await: nothing may see the socket half-moved.
     const clientId = result.client.id;
+    const fromHere = result.previousReplicaId === this.replica.id;
     if (this.registry.clientIdOf(socket) !== freshId) {
       // This socket closed meanwhile (its new client was released with it). The client it
       // resumed has no socket again: it is held once more, without telling its lobby,
-      // which never heard it was back. A client taken over keeps its old socket.
-      if (result.wasAway) {
+      // which never heard it was back. A client taken over here keeps its old socket.
+      if (result.wasAway || !fromHere) {
         await retryWhileUnavailable(() => this.clients.markAway(clientId, false), RETRY);
       }
       return undefined;
     }
-    const old = this.registry.socketOf(clientId);
-    if (old !== undefined && old !== socket) this.closeTakenOver(old);
+    const old = fromHere ? this.registry.socketOf(clientId) : undefined;
+    if (old !== undefined && old !== socket) this.handover.closeTakenOver(old);
     this.registry.reattach(socket, clientId);
     this.chatLimiter.forget(freshId);
-    this.logger.debug({ clientId, wasAway: result.wasAway }, 'Client resumed');
+    this.logger.debug({ clientId, wasAway: result.wasAway, fromHere }, 'Client resumed');
+    const missed = fromHere
+      ? this.registry.takeMissedChat(clientId)
+      : this.missedElsewhere(result.previousReplicaId, clientId, handedOver);
     const droppingFresh = this.dropFresh(freshId);
     try {
-      await this.welcomeBack(socket, clientId, result.wasAway);
+      await this.welcomeBack(socket, clientId, result.wasAway, missed);
     } finally {
       await droppingFresh;
     }
@@ -107,13 +117,52 @@ export class ClientResumption {
   }
 
   /**
+   * The replica that held the client has let it go (its old socket closed, if it had one):
+   * it is resumed here. Should the store fail now, the client is held away for its grace
+   * rather than left on no socket at all.
+   */
+  private async resumeLetGo(
+    token: string,
+    elsewhere: Extract<ResumeResult, { outcome: 'elsewhere' }>,
+    handedOver: HandedOver,
+  ): Promise<ResumeResult> {
+    const takeOverFrom = handedOver.socketClosed ? elsewhere.replicaId : undefined;
+    try {
+      return await this.clients.resume(token, takeOverFrom);
+    } catch (error) {
+      if (handedOver.socketClosed) {
+        void retryWhileUnavailable(
+          () => this.clients.markAway(elsewhere.clientId, false),
+          RETRY,
+        ).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /** The chat kept for the client by the replica it came from, unless already handed over. */
+  private async missedElsewhere(
+    replicaId: string,
+    clientId: string,
+    handedOver: HandedOver | undefined,
+  ): Promise<ChatPayload[]> {
+    if (handedOver !== undefined) return handedOver.missedChat;
+    return (await this.handover.takeFrom(replicaId, clientId))?.missedChat ?? [];
+  }
+
+  /**
    * The lobby hears the client is back; the socket gets `client_resumed`, then the chat it
    * missed, then what was sent to it meanwhile. When the summary cannot be read (the store
    * is away), the socket is closed with 1013: the client stays resumable for its grace.
    */
-  private async welcomeBack(socket: WebSocket, clientId: string, wasAway: boolean) {
-    const missed = this.registry.takeMissedChat(clientId);
+  private async welcomeBack(
+    socket: WebSocket,
+    clientId: string,
+    wasAway: boolean,
+    missedChat: ChatPayload[] | Promise<ChatPayload[]>,
+  ) {
     try {
+      const missed = await missedChat;
       if (wasAway) await this.events.emitAndWait('client.back', { clientId });
       const summary = await this.summaryOf(clientId, missed.length);
       this.registry.releaseResumed(clientId, [
@@ -130,15 +179,6 @@ export class ClientResumption {
       // Never left holding its messages, whatever failed.
       this.registry.releaseResumed(clientId, []);
     }
-  }
-
-  /** The old socket of a client taken over: detached first, so that its close is no departure. */
-  private closeTakenOver(old: WebSocket): void {
-    this.registry.detach(old);
-    this.registry.markEndedByServer(old);
-    old.close(RESUMED_ELSEWHERE_CLOSE_CODE, RESUMED_ELSEWHERE_CLOSE_REASON);
-    // A socket the peer no longer reads would wait 30 s for its close handshake.
-    setTimeout(() => old.terminate(), TAKEN_OVER_CLOSE_MS).unref();
   }
 
   /** The socket's own new client, dropped silently: it is in no lobby. Never throws. */

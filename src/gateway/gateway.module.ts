@@ -4,6 +4,7 @@ import { LobbiesModule } from '../lobbies/lobbies.module.js';
 import { MediationModule } from '../mediation/mediation.module.js';
 import { RelayModule } from '../relay/relay.module.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
+import { ClientHandover } from './client-handover.js';
 import { ClientResumption } from './client-resumption.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import { HeartbeatService } from './heartbeat.service.js';
@@ -17,6 +18,7 @@ import { OrionGateway } from './orion.gateway.js';
     ConnectionAdmission,
     HeartbeatService,
     ClientResumption,
+    ClientHandover,
   ],
 })
 export class GatewayModule {}

@@ -159,19 +159,38 @@ export class MediationService implements OnApplicationShutdown {
   /**
    * Opt-in reconnection: a member that resumed gets again what it may have missed of its
    * lobby's mediation: `ptpMediation_send` while its packet is still awaited,
-   * `ptpMediation_peersConnection_start` while its success report is. The phase and its
-   * timers are left as they are.
+   * `ptpMediation_peersConnection_start` while its success report is. The phase is left as
+   * it is; a host that came back through this replica brings its mediation's timers here
+   * (see {@link releaseTimersOf}), counted from when the phase began.
    */
   async resendTo(clientId: string): Promise<void> {
     const lobbyId = await this.lobbies.lobbyIdOf(clientId);
     const mediation = lobbyId === undefined ? undefined : await this.store.get(lobbyId);
     const member = mediation?.members.find((candidate) => candidate.clientId === clientId);
     if (!mediation || !member) return;
+    if (
+      mediation.hostId === clientId &&
+      this.timers.phaseOf(mediation.lobbyId) !== mediation.phase
+    ) {
+      this.armTimers(mediation);
+    }
     if (mediation.phase === 'collecting') {
       if (!(clientId in mediation.endpoints)) this.askForPackets(mediation, [member]);
       return;
     }
     if (!mediation.connected.includes(clientId)) this.sendPeersTo(mediation, clientId);
+  }
+
+  /**
+   * Another replica resumed `clientId`: if it hosts a mediation whose timers run here, they
+   * stop here, since they run on the host's replica (which arms them on the resume).
+   */
+  async releaseTimersOf(clientId: string): Promise<void> {
+    if (this.timers.size === 0) return;
+    const lobbyId = await this.lobbies.lobbyIdOf(clientId);
+    if (lobbyId === undefined || this.timers.phaseOf(lobbyId) === undefined) return;
+    const mediation = await this.store.get(lobbyId);
+    if (mediation === undefined || mediation.hostId === clientId) this.timers.clear(lobbyId);
   }
 
   /** Another replica moved or ended a mediation whose timers run here. */

@@ -35,21 +35,26 @@ return 1
 
 /**
  * Attaches the client holding a token to a replica, if it is away or already attached to
- * that replica. Returns {'resumed', record, '1' when it was away} or {'unknown'} or
- * {'elsewhere'}.
- * ARGV: the token's field, the prefix of id fields, the replica id.
+ * that replica (or to the replica it takes the client over from, when given). Returns
+ * {'resumed', record, '1' when it was away, the replica it was attached to} or {'unknown'}
+ * or {'elsewhere', id, replica}.
+ * ARGV: the token's field, the prefix of id fields, the replica id, the replica to take
+ * over from ('' for none).
  */
 const RESUME_CLIENT = `
 local json = redis.call('HGET', KEYS[1], ARGV[1])
 if not json then return {'unknown'} end
 local client = cjson.decode(json)
 local wasAway = client.awayUntil ~= nil
-if not wasAway and client.replicaId ~= ARGV[3] then return {'elsewhere'} end
+local previous = client.replicaId
+if not wasAway and previous ~= ARGV[3] and previous ~= ARGV[4] then
+  return {'elsewhere', client.id, previous}
+end
 client.awayUntil = nil
 client.replicaId = ARGV[3]
 local updated = cjson.encode(client)
 redis.call('HSET', KEYS[1], ARGV[2] .. client.id, updated, ARGV[1], updated)
-return {'resumed', updated, wasAway and '1' or '0'}
+return {'resumed', updated, wasAway and '1' or '0', previous}
 `;
 
 /**

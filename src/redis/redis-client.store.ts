@@ -64,15 +64,21 @@ export class RedisClientStore implements ClientStore {
     return reply === 1;
   }
 
-  async resume(token: string, replicaId: string): Promise<ResumeResult> {
+  async resume(token: string, replicaId: string, takeOverFrom = ''): Promise<ResumeResult> {
     const reply = (await this.scripts.run(
       'clientResume',
       [this.keys.clients],
-      [BY_TOKEN + token, BY_ID, replicaId],
-    )) as [string, string?, string?];
-    const [outcome, json, wasAway] = reply;
-    if (outcome === 'unknown' || outcome === 'elsewhere') return { outcome };
-    return { outcome: 'resumed', client: parse(json)!, wasAway: wasAway === '1' };
+      [BY_TOKEN + token, BY_ID, replicaId, takeOverFrom],
+    )) as string[];
+    const [outcome, first = '', second = '', third = ''] = reply;
+    if (outcome === 'unknown') return { outcome };
+    if (outcome === 'elsewhere') return { outcome, clientId: first, replicaId: second };
+    return {
+      outcome: 'resumed',
+      client: parse(first)!,
+      wasAway: second === '1',
+      previousReplicaId: third,
+    };
   }
 
   async expire(id: string, awayUntil: number): Promise<ClientRecord | undefined> {
@@ -83,6 +89,9 @@ export class RedisClientStore implements ClientStore {
     );
     return parse(reply as string | null);
   }
+
+  /** Nothing is cached: every read goes to Redis. */
+  evictCached(): void {}
 
   async count(): Promise<number> {
     // Two fields per client.

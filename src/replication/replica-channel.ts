@@ -28,8 +28,25 @@ export interface MediationChanged {
   lobbyId: string;
 }
 
+/** Asks the replica that held a client to let it go: another replica resumes it. */
+export interface HandoverRequest {
+  kind: 'handoverRequest';
+  requestId: string;
+  clientId: string;
+  /** The asking replica, which waits for the {@link HandoverReply}. */
+  replyTo: string;
+}
+
+/** What the asked replica gave up (see HandedOver). */
+export interface HandoverReply {
+  kind: 'handoverReply';
+  requestId: string;
+  socketClosed: boolean;
+  missedChat: ServerMessages['lobby_messaging_received'][];
+}
+
 /** What one replica sends another. */
-export type ReplicaMessage = Delivery | Relay | MediationChanged;
+export type ReplicaMessage = Delivery | Relay | MediationChanged | HandoverRequest | HandoverReply;
 export type ReplicaMessageKind = ReplicaMessage['kind'];
 type Handler<K extends ReplicaMessageKind> = (
   message: Extract<ReplicaMessage, { kind: K }>,

@@ -32,7 +32,8 @@ function setUp(localIds: string[], records: ClientRecord[]) {
   } as unknown as ClientStore;
   const channel = {
     publish: async (replicaId: string, delivery: ReplicaMessage) => {
-      if (delivery.kind !== 'mediationChanged') published.push({ replicaId, delivery });
+      if (delivery.kind === 'delivery' || delivery.kind === 'relay')
+        published.push({ replicaId, delivery });
       return 1;
     },
     handle: () => undefined,

@@ -9,6 +9,8 @@ export {
   SERVER_MESSAGE_FIELDS,
   type PeerEndpoint,
   type RelayEndpoint,
+  type ResumedLobby,
+  type ResumeRefusalReason,
   type ServerMessages,
   type ServerMethod,
 } from './server-messages.js';

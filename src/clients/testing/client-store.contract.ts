@@ -63,6 +63,7 @@ export function clientStoreContract(makeStore: () => Promise<ClientStore>): void
           outcome: 'resumed',
           client: resumed,
           wasAway: true,
+          previousReplicaId: 'A',
         });
         expect(await store.get('c1')).toEqual(resumed);
         expect(await store.findByToken('t1')).toEqual(resumed);
@@ -73,12 +74,37 @@ export function clientStoreContract(makeStore: () => Promise<ClientStore>): void
       it('resumes a client still attached to the same replica (a takeover), not one attached to another', async () => {
         const store = await makeStore();
         await store.insert(client);
-        expect(await store.resume('t1', 'B')).toEqual({ outcome: 'elsewhere' });
+        expect(await store.resume('t1', 'B')).toEqual({
+          outcome: 'elsewhere',
+          clientId: 'c1',
+          replicaId: 'A',
+        });
         expect(await store.get('c1')).toEqual(client);
         expect(await store.resume('t1', 'A')).toEqual({
           outcome: 'resumed',
           client,
           wasAway: false,
+          previousReplicaId: 'A',
+        });
+      });
+
+      it('takes over a client attached to another replica only from the replica named', async () => {
+        const store = await makeStore();
+        await store.insert(client);
+        expect(await store.resume('t1', 'B', 'C')).toMatchObject({ outcome: 'elsewhere' });
+        const resumed = { ...client, replicaId: 'B' };
+        expect(await store.resume('t1', 'B', 'A')).toEqual({
+          outcome: 'resumed',
+          client: resumed,
+          wasAway: false,
+          previousReplicaId: 'A',
+        });
+        expect(await store.findByToken('t1')).toEqual(resumed);
+        expect(await store.idsOnReplica('A')).toEqual([]);
+        // From B now: a later takeover must name B.
+        expect(await store.resume('t1', 'C', 'A')).toMatchObject({
+          outcome: 'elsewhere',
+          replicaId: 'B',
         });
       });
 
