@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@orion/protocol';
 import { ClientsService } from '../src/clients/clients.service.js';
 import { ClientRegistry, MISSED_CHAT_LIMIT } from '../src/connections/client-registry.js';
+import { DrainService } from '../src/shutdown/drain.service.js';
 import { countSince, markOf, methodsSince, nextSince } from './support/clients/received.js';
 import { TestClient } from './support/clients/test-client.js';
 import {
@@ -471,5 +472,58 @@ describe('reconnection off (--reconnectGraceMs 0, the default)', () => {
     });
     expect(methodsSince(host.client, mark)).toEqual(['lobby_peerDisconnect']);
     expect((await request(orion.httpUrl).get('/lobbies')).body.lobbies[0].currentMembers).toBe(1);
+  });
+});
+
+describe('reconnection and the drain', () => {
+  const pool = new ClientPool();
+  afterEach(async () => {
+    await pool.closeAll(NORMAL_CLOSURE);
+  });
+
+  it('a host away when the server drains is treated as here: its mediation aborts, then its lobby closes, and the metrics saw it away', async () => {
+    const orion = await startOrion({
+      reconnectGraceMs: 10_000,
+      ptpmServerConnectTimeoutMs: 10_000,
+    });
+    try {
+      const { lobbyId, host, members } = await openParty(orion, pool, ['Ann', 'Bob']);
+      const [bob] = members;
+      expect((await postStart(orion, host.client, lobbyId)).status).toBe(200);
+      await bob.client.next('ptpMediation_send');
+      const mark = markOf(bob.client);
+      await dropConnection(host.client);
+      await nextSince(bob.client, 'lobby_peerAway', mark);
+      expect(await metricValue(orion, 'orion_away_clients')).toBe(1);
+      expect(await metricValue(orion, 'orion_connected_clients')).toBe(2);
+
+      await orion.app.get(DrainService).drain();
+      expect(await nextSince(bob.client, 'ptpMediation_aborted', mark)).toMatchObject({});
+      await nextSince(bob.client, 'lobby_closed', mark);
+      const methods = methodsSince(bob.client, mark);
+      expect(methods.indexOf('ptpMediation_aborted')).toBeLessThan(methods.indexOf('lobby_closed'));
+    } finally {
+      await pool.closeAll(NORMAL_CLOSURE);
+      await orion.close();
+    }
+  });
+
+  it('counts each answer to client_resume by outcome', async () => {
+    const orion = await startOrion({ reconnectGraceMs: 2_000 });
+    try {
+      const { members } = await openParty(orion, pool, ['Ann', 'Bob']);
+      const outcome = (name: string) =>
+        metricValue(orion, `orion_client_resumes_total{outcome="${name}"}`);
+      await dropConnection(members[0].client);
+      await resume(orion, pool, members[0].client.token);
+      const stranger = await pool.connect(orion);
+      stranger.send('client_resume', { token: 'x'.repeat(43) });
+      await stranger.next('client_resumeRefused');
+      expect(await outcome('resumed')).toBe(1);
+      expect(await outcome('unknown_client')).toBe(1);
+    } finally {
+      await pool.closeAll(NORMAL_CLOSURE);
+      await orion.close();
+    }
   });
 });

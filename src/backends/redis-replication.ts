@@ -46,9 +46,13 @@ export function redisReplication(keys: RedisKeys, config: OrionConfig): Provider
     },
     {
       provide: CLIENT_MESSENGER,
-      useFactory: (registry: ClientRegistry, clients: ClientStore, channel: ReplicaChannel) =>
-        new ReplicatedMessenger(registry, clients, channel),
-      inject: [ClientRegistry, CLIENT_STORE, ReplicaChannel],
+      useFactory: (
+        registry: ClientRegistry,
+        clients: ClientStore,
+        channel: ReplicaChannel,
+        replica: ReplicaIdentity,
+      ) => new ReplicatedMessenger(registry, clients, channel, replica),
+      inject: [ClientRegistry, CLIENT_STORE, ReplicaChannel, ReplicaIdentity],
     },
     {
       provide: CLIENT_HANDOVER_CHANNEL,

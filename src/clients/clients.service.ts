@@ -162,6 +162,11 @@ export class ClientsService implements BeforeApplicationShutdown {
     return this.store.count();
   }
 
+  /** True while the client is away from this process, its grace running here. */
+  isAwayHere(clientId: string): boolean {
+    return this.away.has(clientId);
+  }
+
   /** How many clients are away in this process, their grace running. */
   get awayCount(): number {
     return this.away.size;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import type { ResumeRefusalReason } from '@orion/protocol';
 
 export type UdpDatagramResult =
   | 'accepted'
@@ -39,6 +40,9 @@ export type MediationEndReason =
 export type HttpConnectionRefusedReason =
   'headers_timeout' | 'request_timeout' | 'pending_per_ip' | 'pending_total';
 
+/** A resume that succeeded, or why it was refused. */
+export type ResumeOutcome = 'resumed' | ResumeRefusalReason;
+
 /** The events modules exchange, by name, with their payloads. */
 export interface OrionEvents {
   /** A client's socket opened and it was given a token. */
@@ -53,6 +57,8 @@ export interface OrionEvents {
   'client.away': { clientId: string };
   /** Opt-in reconnection: an away client was resumed by a new socket. */
   'client.back': { clientId: string };
+  /** Opt-in reconnection: what became of a `client_resume` (for the metrics). */
+  'client.resumeAnswered': { outcome: ResumeOutcome };
   /** A member other than the host left a lobby that stays open. */
   'lobby.memberLeft': { lobbyId: string; clientId: string; peerName: string };
   /** A lobby was closed and removed. */

@@ -57,10 +57,12 @@ export class ClientResumption {
     if (freshId === undefined) return 'rejected';
     try {
       const refusal = await this.takeOver(socket, freshId, token);
+      this.events.emit('client.resumeAnswered', { outcome: refusal ?? 'resumed' });
       if (refusal === undefined) return 'accepted';
       this.refuse(socket, freshId, refusal);
       return 'rejected';
     } catch (error) {
+      this.events.emit('client.resumeAnswered', { outcome: 'unavailable' });
       this.refuse(socket, freshId, 'unavailable');
       if (error instanceof StoreUnavailable) return 'store_unavailable';
       throw error;

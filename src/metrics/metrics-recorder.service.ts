@@ -74,6 +74,11 @@ export class MetricsRecorder implements OnModuleInit {
     this.metrics.lobbyLeaves.inc();
   }
 
+  @OnOrionEvent('client.resumeAnswered')
+  onResumeAnswered({ outcome }: OrionEvents['client.resumeAnswered']): void {
+    this.metrics.clientResumes.inc({ outcome });
+  }
+
   @OnOrionEvent('lobby.kicked')
   onLobbyKicked(): void {
     this.metrics.lobbyKicks.inc();

@@ -22,6 +22,7 @@ import { OrionMetrics } from './orion-metrics.js';
         new OrionMetrics(
           async () => ({
             clients: await clients.count(),
+            awayClients: clients.awayCount,
             lobbies: (await lobbies.all()).map((lobby) => ({
               isPublic: lobby.isPublic,
               hasPassword: lobby.passwordHash !== undefined,

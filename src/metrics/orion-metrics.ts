@@ -7,6 +7,8 @@ const MEMBER_BUCKETS = [1, 2, 4, 8, 16, 32, 64];
 /** Reads the current state at scrape time, for the gauges. */
 export interface StateSnapshot {
   clients: number;
+  /** Clients away from this process, their reconnection grace running. */
+  awayClients: number;
   lobbies: { isPublic: boolean; hasPassword: boolean; locked: boolean; members: number }[];
 }
 
@@ -114,6 +116,12 @@ export class OrionMetrics {
     help: 'Members (hosts included) that left a lobby by POST /lobbies/:lobbyId/leave (disconnects not counted).',
     registers: [this.registry],
   });
+  readonly clientResumes = new Counter({
+    name: 'orion_client_resumes_total',
+    help: 'Answers to client_resume (opt-in reconnection), by outcome: resumed, or why it was refused.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly lobbyKicks = new Counter({
     name: 'orion_lobby_kicks_total',
     help: 'Members a host kicked out of its lobby.',
@@ -141,16 +149,24 @@ export class OrionMetrics {
         this.inc(storeCommandsSent());
       },
     });
-    // One read of the state per scrape feeds the three state metrics below.
+    // One read of the state per scrape feeds the state metrics below.
     let pending: Promise<StateSnapshot> | undefined;
     const read = () => (pending ??= snapshot().finally(() => (pending = undefined)));
 
     new Gauge({
       name: 'orion_connected_clients',
-      help: 'Clients with an open WebSocket.',
+      help: 'Clients with an open WebSocket, and those away (held for reconnection).',
       registers: [this.registry],
       async collect() {
         this.set((await read()).clients);
+      },
+    });
+    new Gauge({
+      name: 'orion_away_clients',
+      help: 'Clients whose socket dropped from this process and that are held for reconnection (--reconnectGraceMs).',
+      registers: [this.registry],
+      async collect() {
+        this.set((await read()).awayClients);
       },
     });
     new Gauge({

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClientRecord, ClientStore } from '../clients/client-store.js';
 import type { ClientRegistry } from '../connections/client-registry.js';
+import type { ReplicaIdentity } from '../connections/replica-identity.js';
 import type { ReplicaChannel, ReplicaMessage } from './replica-channel.js';
 import { ReplicatedMessenger } from './replicated-messenger.js';
 
@@ -38,7 +39,11 @@ function setUp(localIds: string[], records: ClientRecord[]) {
     },
     handle: () => undefined,
   } as unknown as ReplicaChannel;
-  return { messenger: new ReplicatedMessenger(local, clients, channel), localSent, published };
+  return {
+    messenger: new ReplicatedMessenger(local, clients, channel, { id: 'here' } as ReplicaIdentity),
+    localSent,
+    published,
+  };
 }
 
 describe('ReplicatedMessenger', () => {

@@ -3,6 +3,7 @@ import type { ClientMessenger } from '../common/client-messenger.js';
 import type { ServerMessages, ServerMethod } from '@orion/protocol';
 import type { ClientStore } from '../clients/client-store.js';
 import type { ClientRegistry } from '../connections/client-registry.js';
+import type { ReplicaIdentity } from '../connections/replica-identity.js';
 import type { ReplicaChannel } from './replica-channel.js';
 
 /**
@@ -23,6 +24,7 @@ export class ReplicatedMessenger implements ClientMessenger {
     private readonly local: ClientRegistry,
     private readonly clients: ClientStore,
     private readonly channel: ReplicaChannel,
+    private readonly replica: ReplicaIdentity,
   ) {
     channel.handle('delivery', ({ clientIds, method, payload }) =>
       local.sendMany(clientIds, method, payload),
@@ -74,7 +76,8 @@ export class ReplicatedMessenger implements ClientMessenger {
     payload: ServerMessages[M],
   ): Promise<void> {
     const host = await this.clients.get(hostId);
-    if (host?.replicaId) {
+    // A host away from this replica (reconnection): this is still where its lobby's order is.
+    if (host?.replicaId && host.replicaId !== this.replica.id) {
       await this.channel.publish(host.replicaId, {
         kind: 'relay',
         clientIds: [...clientIds],
@@ -83,7 +86,7 @@ export class ReplicatedMessenger implements ClientMessenger {
       });
       return;
     }
-    // The host has left (its lobby is closing): no single place orders the lobby any more.
+    // Here, or the host has left (its lobby is closing: no single place orders it any more).
     const remote = this.sendHere(clientIds, method, payload);
     if (remote.length > 0) await this.forward(remote, method, payload);
   }

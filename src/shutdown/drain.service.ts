@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CloseCode } from '@orion/protocol';
 import { OrionConfig } from '../config/orion-config.js';
+import { ClientsService } from '../clients/clients.service.js';
+import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
 import { ClientRegistry } from '../connections/client-registry.js';
 import { socketClosed } from '../connections/socket-closed.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
@@ -33,6 +35,8 @@ export class DrainService {
     private readonly mediation: MediationService,
     private readonly lobbies: LobbiesService,
     private readonly registry: ClientRegistry,
+    private readonly clients: ClientsService,
+    @Inject(CLIENT_MESSENGER) private readonly messenger: ClientMessenger,
     private readonly config: OrionConfig,
   ) {}
 
@@ -41,7 +45,8 @@ export class DrainService {
     if (!this.state.begin()) return undefined;
     this.logger.log('Draining: refusing new clients and lobbies');
     // Aborts first: closing a lobby ends its mediation without `ptpMediation_aborted`.
-    const here = (clientId: string) => this.registry.holds(clientId);
+    const here = (clientId: string) =>
+      this.registry.holds(clientId) || this.clients.isAwayHere(clientId);
     const mediationsAborted = await this.mediation.abortAll(
       'server_shutdown',
       SHUTTING_DOWN,
@@ -50,6 +55,8 @@ export class DrainService {
     const lobbiesClosed = await this.lobbies.closeAll('server shutting down', (lobby) =>
       here(lobby.hostId),
     );
+    // What those aborts and closes told clients must reach their sockets before they close.
+    await this.messenger.flushed();
     const { closed, terminated } = await this.closeSockets();
     const report = {
       mediationsAborted,

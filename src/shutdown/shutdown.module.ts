@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ClientsModule } from '../clients/clients.module.js';
 import { LobbiesModule } from '../lobbies/lobbies.module.js';
 import { MediationModule } from '../mediation/mediation.module.js';
 import { DrainService } from './drain.service.js';
@@ -7,7 +8,7 @@ import { RefuseWhileDrainingGuard } from './refuse-while-draining.guard.js';
 
 /** Graceful shutdown: the drain, and the refusal of new work while it runs. */
 @Module({
-  imports: [LobbiesModule, MediationModule],
+  imports: [ClientsModule, LobbiesModule, MediationModule],
   providers: [DrainService, { provide: APP_GUARD, useClass: RefuseWhileDrainingGuard }],
   exports: [DrainService],
 })
