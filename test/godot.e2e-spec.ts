@@ -379,6 +379,202 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
     }
   }, 40_000);
 
+  it('without reconnect, a dropped connection ends in connection_closed (1006) as before', async () => {
+    const check = godotScript('no reconnect', 'reconnect_give_up.gd', {
+      url,
+      reconnect: 'false',
+      'timeout-ms': PLAYER_TIMEOUT_MS,
+    });
+    await expectSuccess(check);
+    expect(check.eventsOf('connection_lost')).toEqual([]);
+    expect(only(check, 'connection_closed')).toMatchObject({ code: 1006, lobbyIdAfter: '' });
+  });
+
+  it('reconnecting gives up with connection_closed once reconnect_within_ms has passed (an Orion without reconnection never answers client_resume)', async () => {
+    const check = godotScript('give up in time', 'reconnect_give_up.gd', {
+      url,
+      'within-ms': 1500,
+      'timeout-ms': PLAYER_TIMEOUT_MS,
+    });
+    await expectSuccess(check);
+    expect(only(check, 'connection_lost')).toMatchObject({ code: 1006, reconnecting: true });
+    const closed = only(check, 'connection_closed');
+    expect(closed).toMatchObject({
+      code: 1006,
+      reconnecting: false,
+      registered: false,
+      lobbyIdAfter: '',
+    });
+    // Ended by the deadline, not by the 5 s a try waits for its answer.
+    expect(closed.afterMs).toBeGreaterThanOrEqual(1500);
+    expect(closed.afterMs).toBeLessThan(4500);
+  });
+
+  describe('with reconnection on (--reconnectGraceMs)', () => {
+    let graceOrion: OrionProcess;
+    let graceUrl = '';
+    /** A grace shorter than the client's first wait: its resume is refused (unknown_client). */
+    let shortGraceOrion: OrionProcess;
+    let shortGraceUrl = '';
+
+    beforeAll(async () => {
+      graceOrion = spawnOrion([
+        ...LOOPBACK_ANY_PORTS,
+        ...SERVER_TIMERS,
+        '--reconnectGraceMs=10000',
+      ]);
+      shortGraceOrion = spawnOrion([...LOOPBACK_ANY_PORTS, '--reconnectGraceMs=200']);
+      const [ready, shortReady] = await Promise.all([graceOrion.ready(), shortGraceOrion.ready()]);
+      graceUrl = `http://127.0.0.1:${ready.httpPort}`;
+      shortGraceUrl = `http://127.0.0.1:${shortReady.httpPort}`;
+    });
+
+    afterAll(async () => {
+      for (const server of [graceOrion, shortGraceOrion]) {
+        if (server?.running) server.child.kill('SIGKILL');
+        await server?.exited;
+      }
+    });
+
+    it('a refused resume (the grace ended: unknown_client) ends reconnecting at once with connection_closed', async () => {
+      const check = godotScript('refused', 'reconnect_give_up.gd', {
+        url: shortGraceUrl,
+        'within-ms': 10_000,
+        'initial-delay-ms': 1500,
+        'timeout-ms': PLAYER_TIMEOUT_MS,
+      });
+      await expectSuccess(check);
+      const closed = only(check, 'connection_closed');
+      expect(closed).toMatchObject({ code: 1006, reconnecting: false, lobbyIdAfter: '' });
+      // The first try comes after 750 to 1500 ms and is refused: no more tries until 10 s.
+      expect(closed.afterMs).toBeGreaterThanOrEqual(750);
+      expect(closed.afterMs).toBeLessThan(6000);
+    });
+
+    it('a dropped member resumes three times: the host hears peer_away then peer_back, chat from both sides crosses the gap, and a mediation under way still succeeds', async () => {
+      const check = godotScript('reconnection', 'reconnection.gd', {
+        url: graceUrl,
+        'timeout-ms': PLAYER_TIMEOUT_MS,
+        'punch-timeout-ms': PUNCH_TIMEOUT_MS,
+      });
+      await expectSuccess(check);
+      const { lobbyId } = only(check, 'lobby_hosted');
+      const lobby = {
+        lobbyId,
+        lobbyName: 'Comeback Night',
+        host: 'Host',
+        members: ['Host', 'Ann'],
+      };
+      const onlyOf = (name: string, role: string) => {
+        const events = check.eventsOf(name).filter((event) => event.role === role);
+        expect(events, `exactly one ${name} for the ${role}. ${check.describe()}`).toHaveLength(1);
+        return events[0];
+      };
+      // What one side heard, in order, with the drop each came after.
+      const story = (role: string) =>
+        check.events
+          .filter((event) => event.role === role && event.event !== 'dropped')
+          .map(({ event, drop }) => (drop === undefined ? event : `${event}:${drop}`));
+      // The member's punching may end before or after its third resume: checked below.
+      expect(story('member').filter((event) => !event.startsWith('punched'))).toEqual([
+        'lobby_joined',
+        'connection_lost:1',
+        'reconnected:1',
+        'chat_received',
+        'chat_received',
+        'mediation_started',
+        'connection_lost:2',
+        'reconnected:2',
+        'peers_received:2',
+        'connection_lost:3',
+        'reconnected:3',
+        'mediation_succeeded',
+        'lobby_closed',
+        'connection_closed',
+      ]);
+      expect(onlyOf('punched', 'member').drop).toBe(3);
+      const hostStory = story('host').filter((event) => /^peer_(away|back)/.test(event));
+      expect(hostStory).toEqual([
+        'peer_away:1',
+        'peer_back:1',
+        'peer_away:2',
+        'peer_back:2',
+        'peer_away:3',
+        'peer_back:3',
+      ]);
+
+      // Each drop is reported as one (1006), and the client keeps its lobby while away.
+      const lost = check.eventsOf('connection_lost');
+      expect(lost).toHaveLength(3);
+      for (const event of lost) {
+        expect(event).toMatchObject({
+          role: 'member',
+          code: 1006,
+          reconnecting: true,
+          registered: false,
+          lobbyIdAfter: lobbyId,
+        });
+      }
+      const [first, second, third] = check.eventsOf('reconnected');
+      expect(first).toMatchObject({
+        registered: true,
+        reconnecting: false,
+        summary: { lobby: { ...lobby, locked: false }, mediation: null, missedChat: 1 },
+      });
+      expect(second).toMatchObject({
+        registered: true,
+        summary: { lobby: { ...lobby, locked: true }, missedChat: 0 },
+      });
+      expect(['collecting', 'connecting']).toContain(
+        (second.summary as { mediation: { phase: string } }).mediation.phase,
+      );
+      expect(third).toMatchObject({
+        registered: true,
+        summary: { lobby: { ...lobby, locked: true }, mediation: { phase: 'connecting' } },
+      });
+
+      // The host's line sent during the gap was replayed to the member once back; the
+      // member's line sent during the gap waited for the new socket and reached both.
+      const chat = (role: string) =>
+        check.eventsOf('chat_received').filter((event) => event.role === role);
+      expect(chat('member')).toEqual([
+        {
+          event: 'chat_received',
+          role: 'member',
+          sender: 'Host',
+          text: 'sent while Ann was away',
+          afterReconnect: true,
+        },
+        {
+          event: 'chat_received',
+          role: 'member',
+          sender: 'Ann',
+          text: 'sent by Ann while away',
+          afterReconnect: true,
+        },
+      ]);
+      expect(
+        chat('host').map(({ sender, afterReconnect }) => ({ sender, afterReconnect })),
+      ).toEqual([
+        { sender: 'Host', afterReconnect: false },
+        { sender: 'Ann', afterReconnect: true },
+      ]);
+
+      // The mediation survived both drops: both punched and succeeded, then left cleanly.
+      for (const role of ['host', 'member']) {
+        expect(onlyOf('mediation_succeeded', role).peers).toEqual([
+          expect.objectContaining({ name: role === 'host' ? 'Ann' : 'Host', ip: '127.0.0.1' }),
+        ]);
+      }
+      expect(check.eventsOf('connection_closed').map(({ role, code }) => ({ role, code }))).toEqual(
+        expect.arrayContaining([
+          { role: 'host', code: 1000 },
+          { role: 'member', code: 1000 },
+        ]),
+      );
+    }, 40_000);
+  });
+
   describe('with the relay on', () => {
     let relayOrion: OrionProcess;
     let relayUrl = '';

@@ -82,7 +82,8 @@ func send_connect(server_udp_port: int) -> void:
 	_udp.put_packet(FrameCodec.encode("ptpMediation_connect", {"token": _token}).to_utf8())
 
 
-# ptpMediation_peersConnection_start: the host gets every member, a member the host.
+# ptpMediation_peersConnection_start: the host gets every member, a member the host. Orion sends
+# it again to a client that resumed after a drop: punching already under way just goes on.
 func start_punching(raw_peers, now_ms: int) -> void:
 	if _punching or typeof(raw_peers) != TYPE_ARRAY:
 		return
@@ -122,6 +123,11 @@ func on_relay_allocated(relays, now_ms: int) -> void:
 		_puncher.await_relay(peer_name)
 		_binder.bind(peer_name, ip, port, now_ms)
 		emit_signal("relay_allocated", peer_name, ip, port)
+
+
+# True once every peer answered (`punched` came): a repeated start only needs the report again.
+func is_punched() -> bool:
+	return not _reached.empty()
 
 
 # The peers as reached, [{name, ip, port, relayed}], once every one answered (before: []).

@@ -3,12 +3,14 @@
 # public endpoint and, after hole punching, to talk to the peers (directly, or through Orion's
 # opt-in relay when punching a peer does not work). Add it to the scene tree (it polls in
 # _process), call connect_to_server() and follow the signals. The token stays inside this
-# node: no signal carries it and nothing here prints it.
+# node: no signal carries it and nothing here prints it. With `reconnect` on, a dropped
+# WebSocket is replaced by a new one that resumes the same client (reconnector.gd).
 extends Node
 
 const HttpApi = preload("http_api.gd")
 const MediationSession = preload("mediation_session.gd")
 const PunchFrames = preload("punch_frames.gd")
+const Reconnector = preload("reconnector.gd")
 const ServerUrl = preload("server_url.gd")
 const UdpBinding = preload("udp_binding.gd")
 const WebSocketLink = preload("websocket_link.gd")
@@ -17,7 +19,15 @@ signal registered()
 # The WebSocket could not be opened, or Orion did not register this client in time.
 signal connection_failed(url)
 # The WebSocket closed: 1000 after close(), otherwise Orion's close code (1006: dropped).
+# With `reconnect` on it comes only once reconnecting is over: the code is then the drop's.
 signal connection_closed(code)
+# With `reconnect` on: the WebSocket dropped (`code` as for connection_closed) and the client is
+# reconnecting; the lobby seat and a running mediation are kept meanwhile.
+signal connection_lost(code)
+# The client is back with its lobby seat: `summary` is {lobby: {lobbyId, lobbyName, host,
+# members, locked} or null, mediation: {phase} or null, missedChat}. The missed chat follows
+# through chat_received; lobby_closed follows when the lobby is gone (lobby null).
+signal reconnected(summary)
 # [{id, name, currentMembers, maxMembers}], plus hasPassword and data on lobbies that have them.
 signal lobby_list(lobbies)
 # One page of find_lobbies(): every lobby with hasPassword and data ({} for none); pass `next`
@@ -30,6 +40,10 @@ signal lobby_joined(info)
 signal request_failed(status, errors, request)
 signal peer_joined(name)
 signal peer_left(name)
+# A member's connection dropped and the server holds its seat (it may come back): peer_back, or
+# peer_left once its grace ends.
+signal peer_away(name)
+signal peer_back(name)
 signal lobby_closed(lobby_id, lobby_name)
 # leave_lobby() was accepted: out of the lobby, still connected.
 signal lobby_left(lobby_id)
@@ -67,6 +81,8 @@ signal game_packet_received(packet, ip, port)
 
 const CONNECT_TIMEOUT_MS := 5000
 const DEFAULT_PAGE_SIZE := 50
+# Frames sent while reconnecting wait for the new socket; past this many, sends fail.
+const OUTBOX_LIMIT := 64
 
 # How long hole punching tries before punch_failed; Orion's own connect timeout is far longer.
 export var punch_timeout_ms := 5000
@@ -76,6 +92,14 @@ export var punch_timeout_ms := 5000
 # Relay endpoints Orion allocates anyway (the other side asked) are always used.
 export(String, "fallback", "always", "off") var relay := "fallback"
 export var relay_after_ms := 2000
+# Opt-in: when the WebSocket drops (any close but our own, a clean 1000 from Orion, or 4001),
+# reconnect and resume this client, for at most reconnect_within_ms since the drop, waiting
+# between tries from reconnect_initial_delay_ms, doubling up to reconnect_max_delay_ms (jittered).
+# It only helps against an Orion started with --reconnectGraceMs.
+export var reconnect := false
+export var reconnect_within_ms := 15000
+export var reconnect_initial_delay_ms := 250
+export var reconnect_max_delay_ms := 4000
 
 var _http: HttpApi = HttpApi.new()
 var _ws: WebSocketLink = null
@@ -85,7 +109,9 @@ var _udp_host := ""
 var _token := ""
 var _register_deadline_ms := 0
 var _url := ""
+var _ws_url := ""
 var _lobby_id := ""
+var _lobby_name := ""
 var _member_name := ""
 var _host_name := ""
 var _mediation: MediationSession = null
@@ -93,6 +119,9 @@ var _mediation: MediationSession = null
 var _late_binds: MediationSession = null
 var _peers := []
 var _udp_handed_over := false
+var _reconnector: Reconnector = null
+var _lost_code := 0  # the close code of the drop being reconnected from
+var _outbox := []  # [method, payload] sent while reconnecting
 
 
 func _ready() -> void:
@@ -112,7 +141,7 @@ func connect_to_server(url: String, udp_port: int = 0, udp_bind_address: String 
 	if endpoints.empty():
 		push_error("Orion's url must start with http:// or https://: " + url)
 		return ERR_INVALID_PARAMETER
-	if _ws != null:
+	if _ws != null or _reconnector != null:
 		return ERR_ALREADY_IN_USE
 	var bound := UdpBinding.open(udp_port, udp_bind_address)
 	if bound.has("error"):
@@ -123,10 +152,8 @@ func connect_to_server(url: String, udp_port: int = 0, udp_bind_address: String 
 	_udp_host = endpoints.udp_host
 	_url = endpoints.base
 	_http.set_base_url(endpoints.base)
-	_ws = WebSocketLink.new()
-	_ws.connect("frame_received", self, "_on_frame")
-	_ws.connect("closed", self, "_on_ws_closed")
-	_ws.connect("failed", self, "_on_ws_failed")
+	_ws_url = endpoints.ws
+	_attach(WebSocketLink.new())
 	_register_deadline_ms = OS.get_ticks_msec() + CONNECT_TIMEOUT_MS
 	var error := _ws.open(endpoints.ws)
 	if error != OK:
@@ -229,11 +256,12 @@ func update_lobby(update: Dictionary) -> int:
 	return _http.patch_json({"action": "update"}, path, body)
 
 
-# The line is delivered when it comes back through chat_received.
+# The line is delivered when it comes back through chat_received. While reconnecting it waits
+# for the new socket.
 func send_chat(text: String) -> int:
-	if _lobby_id.empty() or _ws == null:
+	if _lobby_id.empty() or (_ws == null and _reconnector == null):
 		return ERR_UNCONFIGURED
-	return _ws.send("lobby_messaging_send", {"token": _token, "lobbyId": _lobby_id, "message": text})
+	return _send("lobby_messaging_send", {"token": _token, "lobbyId": _lobby_id, "message": text})
 
 
 # Host only: locks the lobby; mediation_started follows for every member.
@@ -244,9 +272,15 @@ func start_mediation() -> int:
 	return _http.post_json({"action": "start"}, path, {"token": _token})
 
 
-# Leaves Orion. The UDP socket is closed too, unless a mediation handed it to the game.
+# Leaves Orion (a clean close, 1000: no reconnecting). The UDP socket is closed too, unless a
+# mediation handed it to the game. While reconnecting, the tries stop and connection_closed(1000)
+# follows at once; the server lets the dropped client go when its grace ends.
 func close() -> void:
 	_end_mediation()
+	if _reconnector != null:
+		_reconnector.stop()
+		_reconnector = null
+		_forget_client(WebSocketLink.CLOSE_NORMAL)
 	if _ws != null:
 		_ws.close()
 		# A link that never opened will not report a close: forget it now.
@@ -309,6 +343,21 @@ func is_registered() -> bool:
 	return not _token.empty() and _ws != null and _ws.is_open()
 
 
+# True between connection_lost and reconnected or connection_closed.
+func is_reconnecting() -> bool:
+	return _reconnector != null
+
+
+# For tests: cuts the WebSocket as a failing network would. The server grants the reconnection
+# grace, and the client reacts as to any drop (connection_lost with `reconnect` on, otherwise
+# connection_closed, both with 1006). Godot 3 cannot cut the TCP stream without a close frame,
+# so what Orion sees is a close 1001 ("going away") not waited for; see websocket_link.gd.
+func drop_connection() -> void:
+	var link := _ws
+	if link != null:
+		link.drop()
+
+
 func _process(_delta: float) -> void:
 	# After a success the relay still needs our endpoint, whether or not we are still connected.
 	var late := _late_binds
@@ -318,12 +367,17 @@ func _process(_delta: float) -> void:
 			_late_binds = null
 	# Locals keep the link and the mediation alive while a signal they emit drops them.
 	var link := _ws
-	if link == null:
+	var reconnector := _reconnector
+	if link == null and reconnector == null:
 		return
-	link.poll()
 	var now := OS.get_ticks_msec()
+	if link != null:
+		link.poll()
+	elif reconnector != null:
+		reconnector.poll(now)
 	if _token.empty() and _ws != null and now > _register_deadline_ms:
 		_give_up_connecting()
+	# A mediation goes on while reconnecting: punching needs only the UDP socket.
 	var mediation := _mediation
 	if mediation != null:
 		mediation.poll(now)
@@ -337,6 +391,10 @@ func _on_frame(method: String, payload: Dictionary) -> void:
 			emit_signal("peer_joined", str(payload.get("peerName", "")))
 		"lobby_peerDisconnect":
 			emit_signal("peer_left", str(payload.get("peerName", "")))
+		"lobby_peerAway":
+			emit_signal("peer_away", str(payload.get("peerName", "")))
+		"lobby_peerBack":
+			emit_signal("peer_back", str(payload.get("peerName", "")))
 		"lobby_closed":
 			_end_mediation()
 			_lobby_id = ""
@@ -350,7 +408,10 @@ func _on_frame(method: String, payload: Dictionary) -> void:
 			_host_name = str(payload.get("hostName", ""))
 			emit_signal("host_changed", str(payload.get("lobbyId", "")), _host_name)
 		"lobby_updated":
-			emit_signal("lobby_updated", _settings_of(payload))
+			var settings := _settings_of(payload)
+			if settings.lobbyId == _lobby_id:
+				_lobby_name = settings.lobbyName
+			emit_signal("lobby_updated", settings)
 		"lobby_messaging_received":
 			var line = payload.get("message")
 			if typeof(line) == TYPE_DICTIONARY:
@@ -359,7 +420,11 @@ func _on_frame(method: String, payload: Dictionary) -> void:
 		"ptpMediation_send":
 			_on_mediation_send(int(payload.get("port", 0)))
 		"ptpMediation_peersConnection_start":
-			if _mediation != null:
+			# Sent again after a resume when Orion has no success report from us: if punching
+			# already succeeded, the report was lost with the old socket.
+			if _mediation != null and _mediation.is_punched():
+				_send("ptpMediation_peersConnection_success", {"token": _token})
+			elif _mediation != null:
 				_mediation.start_punching(payload.get("peers"), OS.get_ticks_msec())
 		"ptpMediation_relay_allocated":
 			if _mediation != null:
@@ -430,9 +495,9 @@ func _stop_late_binds() -> void:
 # Protocol step 9: every peer answered, so tell Orion.
 func _on_punched(peers: Array) -> void:
 	_peers = peers
-	if _ws == null:
+	if _ws == null and _reconnector == null:
 		return
-	_ws.send("ptpMediation_peersConnection_success", {"token": _token})
+	_send("ptpMediation_peersConnection_success", {"token": _token})
 	emit_signal("punched", get_peers())
 
 
@@ -442,9 +507,9 @@ func _on_mediation_peers_received(peers: Array) -> void:
 
 # Orion answers with ptpMediation_relay_allocated, or not at all when its relay is off.
 func _on_mediation_relay_wanted(peer_names: Array) -> void:
-	if _ws == null:
+	if _ws == null and _reconnector == null:
 		return
-	_ws.send("ptpMediation_relay_request", {"token": _token, "peerNames": peer_names})
+	_send("ptpMediation_relay_request", {"token": _token, "peerNames": peer_names})
 	emit_signal("relay_requested", peer_names.duplicate())
 
 
@@ -479,11 +544,13 @@ func _on_http_succeeded(context: Dictionary, answer) -> void:
 			emit_signal("lobby_page", _lobbies_of(body, true), next if typeof(next) == TYPE_STRING else "")
 		"host":
 			_lobby_id = str(body.get("lobbyId", ""))
+			_lobby_name = str(body.get("lobbyName", ""))
 			_member_name = context.name
 			_host_name = context.name
 			emit_signal("lobby_hosted", _lobby_id, str(body.get("lobbyName", "")))
 		"join":
 			_lobby_id = str(body.get("lobbyId", ""))
+			_lobby_name = str(body.get("lobbyName", ""))
 			_member_name = context.name
 			_host_name = str(body.get("host", ""))
 			emit_signal("lobby_joined", body)
@@ -587,12 +654,90 @@ static func _query_value(value) -> String:
 
 
 func _on_ws_closed(code: int) -> void:
+	_ws = null
+	if reconnect and not _token.empty() and code != WebSocketLink.CLOSE_NORMAL \
+			and code != WebSocketLink.CLOSE_TAKEN_OVER:
+		_start_reconnecting(code)
+	else:
+		_forget_client(code)
+
+
+# The connection is over for good: the client, its lobby and a running mediation are gone.
+func _forget_client(code: int) -> void:
 	_end_mediation()
 	_release_udp()
-	_ws = null
 	_token = ""
 	_lobby_id = ""
+	_outbox = []
 	emit_signal("connection_closed", code)
+
+
+func _attach(link: WebSocketLink) -> void:
+	_ws = link
+	link.connect("frame_received", self, "_on_frame")
+	link.connect("closed", self, "_on_ws_closed")
+	link.connect("failed", self, "_on_ws_failed")
+
+
+# While reconnecting, frames wait (in order) for the resumed socket.
+func _send(method: String, payload: Dictionary) -> int:
+	if _ws != null:
+		return _ws.send(method, payload)
+	if _reconnector == null:
+		return ERR_UNCONFIGURED
+	if _outbox.size() >= OUTBOX_LIMIT:
+		return ERR_BUSY
+	_outbox.append([method, payload])
+	return OK
+
+
+func _start_reconnecting(code: int) -> void:
+	_lost_code = code
+	_reconnector = Reconnector.new(
+			_ws_url, _token, OS.get_ticks_msec(), reconnect_within_ms,
+			reconnect_initial_delay_ms, reconnect_max_delay_ms)
+	_reconnector.connect("resumed", self, "_on_resumed")
+	_reconnector.connect("gave_up", self, "_on_reconnect_gave_up")
+	emit_signal("connection_lost", code)
+
+
+# The old client and token are back on `link`. What was queued goes out first, then the game
+# hears of it, then of what changed meanwhile.
+func _on_resumed(link: WebSocketLink, summary: Dictionary) -> void:
+	_reconnector = null
+	_attach(link)
+	var queued := _outbox
+	_outbox = []
+	for frame in queued:
+		link.send(frame[0], frame[1])
+	emit_signal("reconnected", summary.duplicate(true))
+	_apply_resumed(summary)
+
+
+# The summary replaces what the client missed: only chat is replayed, so a lobby that closed,
+# a new host or a mediation that ended meanwhile are learnt from it.
+func _apply_resumed(summary: Dictionary) -> void:
+	var lobby = summary.lobby
+	if lobby == null:
+		if not _lobby_id.empty():
+			var closed_id := _lobby_id
+			_end_mediation()
+			_lobby_id = ""
+			emit_signal("lobby_closed", closed_id, _lobby_name)
+		return
+	_lobby_id = lobby.lobbyId
+	_lobby_name = lobby.lobbyName
+	if lobby.host != _host_name:
+		_host_name = lobby.host
+		emit_signal("host_changed", _lobby_id, _host_name)
+	if summary.mediation == null and _mediation != null:
+		_end_mediation()
+		emit_signal("mediation_aborted", "The mediation ended while this client was away.")
+
+
+func _on_reconnect_gave_up(_reason: String) -> void:
+	_reconnector = null
+	_forget_client(_lost_code)
 
 
 func _on_ws_failed() -> void:

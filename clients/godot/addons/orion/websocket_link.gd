@@ -8,6 +8,10 @@ const FrameCodec = preload("frame_codec.gd")
 # Normal closure, and the code for a connection that dropped without a close frame.
 const CLOSE_NORMAL := 1000
 const CLOSE_ABNORMAL := 1006
+# "Going away": what drop() sends, which Orion treats as a connection that dropped.
+const CLOSE_GOING_AWAY := 1001
+# Orion closed this socket because another one resumed its client (opt-in reconnection).
+const CLOSE_TAKEN_OVER := 4001
 
 signal opened()
 signal frame_received(method, payload)
@@ -56,6 +60,18 @@ func close() -> void:
 	_ws.disconnect_from_host(CLOSE_NORMAL)
 
 
+# Cuts the connection as a failing network would, for tests of reconnection. Godot 3's
+# WebSocketClient cannot close its TCP stream without a close frame (a negative code sends an
+# invalid one, which Orion takes as a protocol error and grants no grace), so this sends 1001
+# and does not wait for the answer: `closed` reports a drop (1006) at once.
+func drop() -> void:
+	if not _open:
+		return
+	_open = false
+	_ws.disconnect_from_host(CLOSE_GOING_AWAY)
+	emit_signal("closed", CLOSE_ABNORMAL)
+
+
 func _on_established(_protocol: String) -> void:
 	_open = true
 	_ws.get_peer(1).set_write_mode(WebSocketPeer.WRITE_MODE_TEXT)
@@ -89,7 +105,8 @@ func _on_closed(_was_clean: bool) -> void:
 
 func _on_data() -> void:
 	var peer := _ws.get_peer(1)
-	while peer.get_available_packet_count() > 0:
+	# Nothing more after drop(), not even the rest of this batch.
+	while _open and peer.get_available_packet_count() > 0:
 		var data := peer.get_packet()
 		if not peer.was_string_packet():
 			continue
