@@ -4,6 +4,9 @@
  */
 export { OrionClient, type MediationResult, type OrionClientOptions } from './orion-client.js';
 export type { OrionClientEvent, OrionClientEvents } from './client-events.js';
+export { DEFAULT_RECONNECT_SETTINGS, type ReconnectOptions } from './reconnect-options.js';
+export { backoffDelayMs, type BackoffSchedule } from './backoff-schedule.js';
+export { CHAT_KEPT_WHILE_AWAY } from './pending-frames.js';
 export {
   MediationAbortedError,
   MediationInterruptedError,

@@ -3,6 +3,7 @@ import type { PeerEndpoint, RelayEndpoint } from '@orion/protocol';
 import type { ClientEventSource, OrionClientEvent, OrionClientEvents } from './client-events.js';
 import { MediationAbortedError, MediationInterruptedError } from './errors.js';
 import { HolePuncher } from './hole-punch.js';
+import { verdictOnResume } from './mediation-resume.js';
 import type { PunchSchedule } from './punch-schedule.js';
 import { DEFAULT_RELAY_AFTER_MS, RelayFallback, type RelayMode } from './relay-fallback.js';
 
@@ -43,8 +44,13 @@ export interface MediationContext {
   knownPeers: PeerEndpoint[] | undefined;
   /** Relay ports Orion allocated in this mediation before the call. */
   knownRelays: RelayEndpoint[];
-  /** Sends `ptpMediation_peersConnection_success` over the WebSocket. */
-  reportSuccess(): void;
+  /** Orion had started this mediation before the call (asked for the packet or sent peers). */
+  underway: boolean;
+  /**
+   * Sends `ptpMediation_peersConnection_success` over the WebSocket: true when sent now,
+   * false when kept until the client is back from a dropped connection.
+   */
+  reportSuccess(): boolean;
   /** Sends `ptpMediation_relay_request` over the WebSocket. */
   requestRelay(peerNames: string[]): void;
   /** This client's `ptpMediation_relay_bind` datagram. */
@@ -88,6 +94,11 @@ export function runMediation(
     let startTimer: NodeJS.Timeout | undefined;
     let peerList: PeerEndpoint[] | undefined;
     let reported = false;
+    /** The report reached a live connection (not only the queue of a client away). */
+    let reportDelivered = false;
+    let underway = context.underway;
+    /** Back while the mediation had just ended: a lobby_closed then means success. */
+    let outcomeMissed = false;
     let settled = false;
 
     const settle = (outcome: () => void, succeeded = false) => {
@@ -105,28 +116,41 @@ export function runMediation(
       context.events.on(event, listener);
       unsubscribes.push(() => context.events.off(event, listener));
     };
+    const report = () => {
+      reported = true;
+      try {
+        if (context.reportSuccess()) reportDelivered = true;
+      } catch (error) {
+        fail(error as Error);
+      }
+    };
+    const succeed = () => {
+      if (!peerList) return;
+      // Read now, not when the punch completed: a pair may have moved to the relay since.
+      const peers = peerList.map((peer) => ({
+        name: peer.name,
+        ...(relay.endpointOf(peer.name) ?? puncher.endpointOf(peer.name) ?? peer),
+      }));
+      settle(() => resolve({ peers, relayed: relay.relayed }), true);
+    };
     const startPunching = (peers: PeerEndpoint[]) => {
       clearTimeout(startTimer);
+      underway = true;
       peerList = peers;
       relay.start(peers);
       relay.allocated(context.knownRelays);
       puncher.punch(peers, punchTimeoutMs).then(() => {
-        if (settled) return;
-        reported = true;
-        try {
-          context.reportSuccess();
-        } catch (error) {
-          fail(error as Error);
-        }
+        if (!settled) report();
       }, fail);
     };
 
     listen('ptpMediation_aborted', ({ abortReason }) =>
       fail(new MediationAbortedError(abortReason)),
     );
-    listen('lobby_closed', () =>
-      fail(new MediationInterruptedError('The lobby closed before the mediation succeeded.')),
-    );
+    listen('lobby_closed', () => {
+      if (outcomeMissed && reportDelivered) succeed();
+      else fail(new MediationInterruptedError('The lobby closed before the mediation succeeded.'));
+    });
     listen('lobby_kicked', () =>
       fail(new MediationInterruptedError('The host kicked this client out of the lobby.')),
     );
@@ -140,25 +164,47 @@ export function runMediation(
     listen('ptpMediation_relay_allocated', ({ relays }) => relay.allocated(relays));
     listen('ptpMediation_success', () => {
       // Orion only succeeds after our own report, which follows a complete punch.
-      if (!reported || !peerList) return;
-      // Read now, not when the punch completed: a pair may have moved to the relay since.
-      const peers = peerList.map((peer) => ({
-        name: peer.name,
-        ...(relay.endpointOf(peer.name) ?? puncher.endpointOf(peer.name) ?? peer),
-      }));
-      settle(() => resolve({ peers, relayed: relay.relayed }), true);
+      if (reported) succeed();
+    });
+    listen('ptpMediation_send', () => (underway = true));
+    listen('ptpMediation_peersConnection_start', ({ peers }) => {
+      if (!peerList) {
+        startPunching(peers);
+        return;
+      }
+      // Sent again to a member back from a dropped connection whose report Orion has not
+      // had: report again if punching is done (else the punch reports when it completes).
+      if (reported) report();
+    });
+    listen('back', (summary) => {
+      // The link sent a report kept while away just before this, if a mediation still runs.
+      const flushed = reported && summary.mediation !== null;
+      switch (verdictOnResume(summary, { reportDelivered, underway })) {
+        case 'succeeded':
+          succeed();
+          break;
+        case 'interrupted':
+          fail(
+            new MediationInterruptedError(
+              summary.lobby
+                ? 'The mediation ended while the connection to Orion was down.'
+                : 'The lobby closed while the connection to Orion was down.',
+            ),
+          );
+          break;
+        case 'awaitOutcome':
+          outcomeMissed = true;
+          break;
+        case 'carryOn':
+          break;
+      }
+      if (flushed) reportDelivered = true;
     });
 
     if (context.knownPeers) {
       startPunching(context.knownPeers);
       return;
     }
-    let started = false;
-    listen('ptpMediation_peersConnection_start', ({ peers }) => {
-      if (started) return;
-      started = true;
-      startPunching(peers);
-    });
     if (options.startTimeoutMs !== undefined) {
       const waitMs = options.startTimeoutMs;
       startTimer = setTimeout(

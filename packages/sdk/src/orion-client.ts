@@ -2,7 +2,6 @@ import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
 import {
-  decodeFrame,
   encodeFrame,
   UDP_CONNECT_METHOD,
   type PeerEndpoint,
@@ -28,10 +27,12 @@ import {
 } from './http-api.js';
 import { runMediation, type MediateOptions } from './mediation-session.js';
 import { MessageQueue } from './message-queue.js';
+import { reconnectSettingsOf, type ReconnectOptions } from './reconnect-options.js';
 import { encodeRelayBind } from './relay-frames.js';
+import { ResumingLink } from './resuming-link.js';
 import { sendQuietly } from './udp-address.js';
 import { bindUdpSocket, closeUdpSocket } from './udp-socket.js';
-import { closeWebSocket, webSocketUrlOf, whenOpen } from './websocket-link.js';
+import { webSocketUrlOf, whenOpen } from './websocket-link.js';
 
 export interface OrionClientOptions {
   /** Orion's HTTP and WebSocket address (one port), e.g. `http://127.0.0.1:5980`. */
@@ -46,6 +47,13 @@ export interface OrionClientOptions {
   connectTimeoutMs?: number;
   /** Limit for each HTTP request; default 10000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * Resume this client on a new WebSocket when its connection drops (needs a server started
+   * with `--reconnectGraceMs`); off by default. `true` takes the defaults of
+   * {@link ReconnectOptions}. While reconnecting the client emits `away`, then `back` or
+   * finally `close`; see the README's "Reconnection".
+   */
+  reconnect?: boolean | ReconnectOptions;
 }
 
 export interface MediationResult {
@@ -72,12 +80,17 @@ const DEFAULT_NEXT_TIMEOUT_MS = 10_000;
 export class OrionClient {
   private readonly emitter = new EventEmitter();
   private readonly queue = new MessageQueue();
+  private readonly link: ResumingLink;
   /** The only credential; a #private field, so that not even util.inspect shows it. */
   #token = '';
   private memberName: string | undefined;
   private currentLobbyId: string | undefined;
   /** The latest peer list of a mediation still running, for a mediate() called late. */
   private knownPeers: PeerEndpoint[] | undefined;
+  /** Whether Orion asked for this client's UDP packet in a mediation still running. */
+  private askedForPacket = false;
+  /** Back in a connecting mediation: its peer list may come again, the same mediation's. */
+  private peersMayRepeat = false;
   /** Relay ports allocated in that mediation, for the same reason. */
   private knownRelays: RelayEndpoint[] = [];
   private mediating = false;
@@ -90,20 +103,19 @@ export class OrionClient {
   private socketHandedOver = false;
 
   private constructor(
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     readonly socket: Socket,
     private readonly http: OrionHttpApi,
     private readonly udpHost: string,
   ) {
     // A few internal listeners per event plus the caller's; not a leak.
     this.emitter.setMaxListeners(100);
-    ws.on('message', (data, isBinary) => {
-      const frame = isBinary ? undefined : decodeFrame(data.toString());
-      if (frame) this.onServerMessage(frame.method as ServerMethod, frame.payload);
+    this.link = new ResumingLink(ws, {
+      message: (method, payload) => this.onServerMessage(method, payload),
+      away: (code) => this.emitter.emit('away', code),
+      back: (summary) => this.onBack(summary),
+      closed: (code, why) => this.onClose(code, why),
     });
-    // Errors surface through whenOpen() or as the close that follows; never as a throw.
-    ws.on('error', () => undefined);
-    ws.on('close', (code) => this.onClose(code));
     socket.on('error', (error) => this.emitter.emit('udpError', error));
   }
 
@@ -115,13 +127,16 @@ export class OrionClient {
     }
     const udpHost = options.udpHost ?? url.hostname.replace(/^\[(.*)\]$/, '$1');
     const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const reconnect = reconnectSettingsOf(options.reconnect);
     const socket = await bindUdpSocket({
       udpHost,
       localAddress: options.localAddress,
       localPort: options.localPort,
     });
     const wsUrl = webSocketUrlOf(url);
-    const ws = new WebSocket(wsUrl, { handshakeTimeout: timeoutMs });
+    // The URL never carries the token: proxies log URLs.
+    const dial = () => new WebSocket(wsUrl, { handshakeTimeout: timeoutMs });
+    const ws = dial();
     const http = new OrionHttpApi(
       url.origin,
       options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -137,6 +152,7 @@ export class OrionClient {
           throw new Error(`Orion at ${wsUrl} did not register this client: ${error.message}`);
         });
       client.#token = registered.token;
+      if (reconnect) client.link.resumeWith({ settings: reconnect, dial, token: registered.token });
       return client;
     } catch (error) {
       await client.close();
@@ -202,7 +218,12 @@ export class OrionClient {
     return this.http.updateLobby(this.#token, this.requireLobby('update the lobby'), update);
   }
 
-  /** Sends a chat line; it is delivered when it comes back as lobby_messaging_received. */
+  /**
+   * Sends a chat line; it is delivered when it comes back as lobby_messaging_received.
+   * While the client is reconnecting (after `away`), the line is kept and sent once `back`,
+   * up to 20 lines; beyond that chat() throws. Kept lines are dropped if the client comes
+   * back in no lobby or another one, or closes for good.
+   */
   chat(message: string): void {
     const lobbyId = this.requireLobby('chat');
     this.send('lobby_messaging_send', { token: this.#token, lobbyId, message });
@@ -218,10 +239,12 @@ export class OrionClient {
    * already came), hole-punches every peer, falls back to Orion's relay for a peer that
    * does not answer (see `relay` in the options), reports success and resolves on
    * `ptpMediation_success`. Rejects with PunchFailedError, MediationAbortedError or
-   * MediationInterruptedError instead of waiting forever.
+   * MediationInterruptedError instead of waiting forever. With `reconnect` on, it goes on
+   * while the client is away: punching does not need the WebSocket, and what it must tell
+   * Orion is sent once the client is back.
    */
   async mediate(options: MediateOptions = {}): Promise<MediationResult> {
-    if (this.ws.readyState !== WebSocket.OPEN) {
+    if (!this.link.isOpen) {
       throw new MediationInterruptedError('The connection to Orion is closed.');
     }
     this.requireLobby('mediate');
@@ -235,6 +258,7 @@ export class OrionClient {
           selfName: this.memberName!,
           knownPeers: this.knownPeers,
           knownRelays: [...this.knownRelays],
+          underway: this.askedForPacket || this.knownPeers !== undefined,
           reportSuccess: () =>
             this.send('ptpMediation_peersConnection_success', { token: this.#token }),
           requestRelay: (peerNames) =>
@@ -276,21 +300,36 @@ export class OrionClient {
     return this.queue.next(method, timeoutMs);
   }
 
-  /** Closes the WebSocket (leaving Orion) and the UDP socket, unless mediate() handed it over. */
+  /**
+   * Closes the WebSocket (leaving Orion) and the UDP socket, unless mediate() handed it over.
+   * Stops a reconnection under way; a client still away then stays away on the server until
+   * its grace ends.
+   */
   async close(): Promise<void> {
-    await closeWebSocket(this.ws);
+    await this.link.close();
     if (!this.socketHandedOver) await closeUdpSocket(this.socket);
+  }
+
+  /**
+   * Cuts the WebSocket the way a failed network does (no close frame: Orion sees 1006). With
+   * `reconnect` on the client then reconnects; without, it closes. For tests and drills.
+   */
+  dropConnection(): void {
+    this.link.drop();
   }
 
   private onServerMessage(method: ServerMethod, payload: Record<string, unknown>): void {
     switch (method) {
       case 'ptpMediation_send':
         // Every request gets one datagram from the socket the peers will use.
+        this.askedForPacket = true;
         this.sendConnectDatagram((payload as ServerMessages['ptpMediation_send']).port);
         break;
       case 'ptpMediation_peersConnection_start':
+        // Sent again to a client back before its report arrived: the relays still hold.
+        if (!this.peersMayRepeat) this.knownRelays = [];
+        this.peersMayRepeat = false;
         this.knownPeers = (payload as ServerMessages['ptpMediation_peersConnection_start']).peers;
-        this.knownRelays = [];
         break;
       case 'ptpMediation_relay_allocated':
         this.knownRelays.push(
@@ -316,12 +355,37 @@ export class OrionClient {
   private forgetMediation(): void {
     this.knownPeers = undefined;
     this.knownRelays = [];
+    this.askedForPacket = false;
+    this.peersMayRepeat = false;
   }
 
-  private onClose(code: number): void {
+  /**
+   * Resumed: the summary is the truth now. A lobby gone meanwhile counts as a lobby_closed
+   * for this client's state; what it knew of a mediation that no longer connects is stale.
+   */
+  private onBack(summary: ServerMessages['client_resumed']): void {
+    if (!summary.lobby) {
+      if (this.currentLobbyId !== undefined) this.lobbiesClosed++;
+      this.currentLobbyId = undefined;
+    } else {
+      this.currentLobbyId = summary.lobby.lobbyId;
+    }
+    if (!summary.mediation) this.forgetMediation();
+    else if (summary.mediation.phase === 'collecting') {
+      // Peers known from before are another mediation's: this one has not got that far.
+      this.forgetMediation();
+      this.askedForPacket = true;
+    } else this.peersMayRepeat = true;
+    this.queue.push('client_resumed', summary);
+    this.emitter.emit('client_resumed', summary);
+    this.emitter.emit('back', summary);
+  }
+
+  private onClose(code: number, why?: string): void {
     this.currentLobbyId = undefined;
     this.forgetMediation();
-    this.queue.close(new Error(`The connection to Orion closed (code ${code}).`));
+    const reason = why === undefined ? '' : `; reconnecting gave up: ${why}`;
+    this.queue.close(new Error(`The connection to Orion closed (code ${code})${reason}.`));
     this.emitter.emit('close', code);
   }
 
@@ -361,10 +425,8 @@ export class OrionClient {
     return this.currentLobbyId;
   }
 
-  private send(method: string, payload: object): void {
-    if (this.ws.readyState !== WebSocket.OPEN) {
-      throw new Error(`Cannot send ${method}: the connection to Orion is closed.`);
-    }
-    this.ws.send(encodeFrame(method, payload));
+  /** Sends now (true) or, while reconnecting, once back (false); throws once closed. */
+  private send(method: string, payload: Record<string, unknown>): boolean {
+    return this.link.send(method, payload);
   }
 }

@@ -25,8 +25,11 @@ export function whenOpen(ws: WebSocket, url: string): Promise<void> {
   });
 }
 
-/** Closes `ws` politely, and cuts it if Orion does not answer the close in time. */
-export function closeWebSocket(ws: WebSocket): Promise<void> {
+/**
+ * Closes `ws` politely (with 1000, leaving Orion, unless `code` says otherwise), and cuts it
+ * if Orion does not answer the close in time.
+ */
+export function closeWebSocket(ws: WebSocket, code = 1000): Promise<void> {
   if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
     const cut = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
@@ -35,6 +38,6 @@ export function closeWebSocket(ws: WebSocket): Promise<void> {
       resolve();
     });
     if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-    else ws.close(1000);
+    else ws.close(code);
   });
 }

@@ -6,6 +6,7 @@ import {
   decodeFrame,
   encodeFrame,
   type Frame,
+  type ResumeRefusalReason,
   type ServerMessages,
   type ServerMethod,
 } from '@orion/protocol';
@@ -21,10 +22,21 @@ export type HttpHandler = (
 
 export const FAKE_TOKEN = 'fake-token-0123456789';
 
+/** How the fake answers `client_resume`: `silent` is a server without a grace. */
+export type ResumeAnswer =
+  | { resumed: ServerMessages['client_resumed'] }
+  | { refused: ResumeRefusalReason }
+  | { close: number }
+  | 'silent';
+
 /** Answers HTTP with `handler`, registers every WebSocket, and records what clients send. */
 export class FakeOrion {
   readonly requests: { method: string; path: string; body: unknown }[] = [];
   readonly frames: Frame[] = [];
+  /** The close code each socket ended with, in connection order; undefined while open. */
+  readonly closeCodes: (number | undefined)[] = [];
+  /** How `client_resume` is answered, given the token it carries and the socket's index. */
+  resumeWith: (token: string, socketIndex: number) => ResumeAnswer = () => 'silent';
   private readonly sockets: WebSocket[] = [];
   private readonly wss: WebSocketServer;
   private joinsHeld: Promise<void> | undefined;
@@ -35,10 +47,15 @@ export class FakeOrion {
   ) {
     this.wss = new WebSocketServer({ server });
     this.wss.on('connection', (ws) => {
-      this.sockets.push(ws);
+      const index = this.sockets.push(ws) - 1;
+      this.closeCodes.push(undefined);
+      ws.on('close', (code) => (this.closeCodes[index] = code));
       ws.on('message', (data) => {
         const frame = decodeFrame(data.toString());
         if (frame) this.frames.push(frame);
+        if (frame?.method === 'client_resume') {
+          this.answerResume(ws, this.resumeWith(String(frame.payload.token), index));
+        }
       });
       ws.send(encodeFrame('client_registered', { token: FAKE_TOKEN }));
     });
@@ -79,6 +96,21 @@ export class FakeOrion {
     for (const ws of this.sockets) ws.close(code);
   }
 
+  /** Cuts every client's WebSocket without a close frame, as a failed network does. */
+  terminateAll(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
+  /** How many sockets are open right now. */
+  get openSockets(): number {
+    return this.sockets.filter((ws) => ws.readyState === ws.OPEN).length;
+  }
+
+  /** Frames with `method` received so far. */
+  framesOf(method: string): Frame[] {
+    return this.frames.filter((frame) => frame.method === method);
+  }
+
   /** Resolves once a frame with `method` has arrived, or fails after `timeoutMs`. */
   async frame(method: string, timeoutMs = 2_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
@@ -95,6 +127,13 @@ export class FakeOrion {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private answerResume(ws: WebSocket, answer: ResumeAnswer): void {
+    if (answer === 'silent') return;
+    if ('close' in answer) ws.close(answer.close);
+    else if ('resumed' in answer) ws.send(encodeFrame('client_resumed', answer.resumed));
+    else ws.send(encodeFrame('client_resumeRefused', { reason: answer.refused }));
   }
 
   private answer(request: IncomingMessage, response: ServerResponse): void {
