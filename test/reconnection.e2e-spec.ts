@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@orion/protocol';
 import { ClientsService } from '../src/clients/clients.service.js';
-import { ClientRegistry, MISSED_CHAT_LIMIT } from '../src/connections/client-registry.js';
+import { RecentChat, RECENT_CHAT_LIMIT } from '../src/connections/recent-chat.js';
 import { DrainService } from '../src/shutdown/drain.service.js';
 import { countSince, markOf, methodsSince, nextSince } from './support/clients/received.js';
 import { TestClient } from './support/clients/test-client.js';
@@ -53,7 +53,7 @@ async function expectNothingLeft(orion: OrionTestApp): Promise<void> {
     armedTimers: 0,
   });
   expect(clients.awayCount).toBe(0);
-  expect(orion.app.get(ClientRegistry).missedChatHolds).toBe(0);
+  expect(orion.app.get(RecentChat).size).toBe(0);
   expect(activeTimers(orion)).toBe(0);
 }
 
@@ -77,8 +77,8 @@ describe('reconnection (--reconnectGraceMs)', () => {
     return opened;
   }
 
-  async function resumed(token: string) {
-    const result = await resume(orion, pool, token);
+  async function resumed(token: string, chatReceived?: number) {
+    const result = await resume(orion, pool, token, chatReceived);
     remember(result.freshToken);
     return result;
   }
@@ -120,7 +120,7 @@ describe('reconnection (--reconnectGraceMs)', () => {
         peerName: 'Bob',
       });
     }
-    const sent = MISSED_CHAT_LIMIT + 5;
+    const sent = RECENT_CHAT_LIMIT + 5;
     for (let i = 1; i <= sent; i++) chat(host.client, lobbyId, `message ${i}`);
     await waitUntil(
       () => countSince(cid.client, 'lobby_messaging_received', cidMark) === sent,
@@ -129,9 +129,9 @@ describe('reconnection (--reconnectGraceMs)', () => {
     // With Redis, chat for a client without a socket here travels through its replica's
     // channel (this one): it is kept once it is back.
     const bobId = await orion.app.get(ClientsService).resolveToken(bob.client.token);
-    const registry = orion.app.get(ClientRegistry);
+    const recentChat = orion.app.get(RecentChat);
     await waitUntil(
-      () => registry.peekMissedChat(bobId).at(-1)?.message.message === `message ${sent}`,
+      () => recentChat.peek(bobId).at(-1)?.message.message === `message ${sent}`,
       'the last message kept for Bob',
     );
 
@@ -139,17 +139,17 @@ describe('reconnection (--reconnectGraceMs)', () => {
     expect(summary).toEqual({
       lobby: { lobbyId, lobbyName, host: 'Ann', members: ['Ann', 'Bob', 'Cid'], locked: false },
       mediation: null,
-      missedChat: MISSED_CHAT_LIMIT,
+      missedChat: RECENT_CHAT_LIMIT,
     });
     await waitUntil(
-      () => client.all('lobby_messaging_received').length === MISSED_CHAT_LIMIT,
+      () => client.all('lobby_messaging_received').length === RECENT_CHAT_LIMIT,
       'the missed chat replayed',
     );
     const replayed = client.all('lobby_messaging_received').map((m) => m.message.message);
     expect(replayed).toEqual(
       Array.from(
-        { length: MISSED_CHAT_LIMIT },
-        (_, i) => `message ${sent - MISSED_CHAT_LIMIT + i + 1}`,
+        { length: RECENT_CHAT_LIMIT },
+        (_, i) => `message ${sent - RECENT_CHAT_LIMIT + i + 1}`,
       ),
     );
     // The summary comes first, then the chat, in the order it was sent.
@@ -177,6 +177,46 @@ describe('reconnection (--reconnectGraceMs)', () => {
     // Bob's fresh client was dropped: three clients, as before the drop.
     expect((await stateCounts(orion.app)).clients).toBe(3);
     expect(countSince(host.client, 'lobby_peerDisconnect', hostMark)).toBe(0);
+  });
+
+  it("with chatReceived, replays exactly the chat after the client's own count, even what its old socket was sent", async () => {
+    const { lobbyId, host, members } = await party(['Ann', 'Bob']);
+    const [bob] = members;
+    for (let i = 1; i <= 5; i++) chat(host.client, lobbyId, `m${i}`);
+    await waitUntil(() => bob.client.all('lobby_messaging_received').length === 5, 'Bob has five');
+    const hostMark = markOf(host.client);
+    await dropConnection(bob.client);
+    await nextSince(host.client, 'lobby_peerAway', hostMark);
+    chat(host.client, lobbyId, 'm6');
+    chat(host.client, lobbyId, 'm7');
+    const bobId = await orion.app.get(ClientsService).resolveToken(bob.client.token);
+    await waitUntil(
+      () => orion.app.get(RecentChat).peek(bobId).at(-1)?.message.message === 'm7',
+      'm7 kept for Bob',
+    );
+    // Bob says he read three: the two his old socket was sent too late come again.
+    const { client, summary } = await resumed(bob.client.token, 3);
+    expect(summary.missedChat).toBe(4);
+    await waitUntil(() => client.all('lobby_messaging_received').length === 4, 'four replayed');
+    expect(client.all('lobby_messaging_received').map((m) => m.message.message)).toEqual([
+      'm4',
+      'm5',
+      'm6',
+      'm7',
+    ]);
+    // His count goes on from there: a second drop replays only what came after.
+    chat(host.client, lobbyId, 'm8');
+    await waitUntil(() => client.all('lobby_messaging_received').length === 5, 'm8 arrives');
+    await dropConnection(client);
+    chat(host.client, lobbyId, 'm9');
+    await waitUntil(
+      () => orion.app.get(RecentChat).peek(bobId).at(-1)?.message.message === 'm9',
+      'm9 kept for Bob',
+    );
+    const again = await resumed(bob.client.token, 8);
+    expect(again.summary.missedChat).toBe(1);
+    await waitUntil(() => again.client.all('lobby_messaging_received').length === 1, 'm9 replayed');
+    expect(again.client.all('lobby_messaging_received')[0].message.message).toBe('m9');
   });
 
   it('a member that drops while its UDP packet is awaited gets ptpMediation_send again, and mediation completes', async () => {

@@ -6,6 +6,7 @@ import { RecordingEventBus } from '../common/testing/recording-doubles.js';
 import { StoreUnavailable } from '../common/store-unavailable.js';
 import { buildConfig } from '../config/settings.js';
 import { ClientRegistry } from '../connections/client-registry.js';
+import { RecentChat } from '../connections/recent-chat.js';
 import { ReplicaIdentity } from '../connections/replica-identity.js';
 import { AwayClients } from './away-clients.js';
 import { ClientsService } from './clients.service.js';
@@ -21,6 +22,7 @@ describe('ClientsService with reconnection', () => {
   let store: InMemoryClientStore;
   let events: RecordingEventBus;
   let registry: ClientRegistry;
+  let recentChat: RecentChat;
   let away: AwayClients;
   let clients: ClientsService;
 
@@ -32,7 +34,8 @@ describe('ClientsService with reconnection', () => {
     const config = buildConfig({ reconnectGraceMs });
     store = new InMemoryClientStore();
     events = new RecordingEventBus();
-    registry = new ClientRegistry(config, events as unknown as OrionEventBus);
+    recentChat = new RecentChat(config);
+    registry = new ClientRegistry(config, events as unknown as OrionEventBus, recentChat);
     away = new AwayClients();
     return new ClientsService(
       store,
@@ -41,6 +44,7 @@ describe('ClientsService with reconnection', () => {
       config,
       away,
       registry,
+      recentChat,
     );
   }
 
@@ -85,12 +89,9 @@ describe('ClientsService with reconnection', () => {
     registry.send(clientId, 'lobby_messaging_received', chat('later'));
     registry.send(clientId, 'lobby_peerConnect', { lobbyId: 'ABCDE', peerName: 'Cid' });
 
-    expect(registry.peekMissedChat(clientId).map((m) => m.message.message)).toEqual([
-      'early',
-      'later',
-    ]);
+    expect(recentChat.peek(clientId).map((m) => m.message.message)).toEqual(['early', 'later']);
     await elapse(GRACE_MS);
-    expect(registry.missedChatHolds).toBe(0);
+    expect(recentChat.size).toBe(0);
   });
 
   it('resumes an away client by its token: its timer stops, and it never leaves', async () => {
@@ -168,13 +169,15 @@ describe('ClientsService with reconnection', () => {
     await clients.markAway('nobody');
     expect(events.of('client.away')).toEqual([]);
     expect(clients.awayCount).toBe(0);
-    expect(registry.missedChatHolds).toBe(0);
+    expect(recentChat.size).toBe(0);
   });
 
-  it('does not hold chat for a client with a socket here', async () => {
+  it('keeps the chat of a client with a socket here until it leaves', async () => {
     const { clientId } = await clients.register();
     registry.attach(clientId, { readyState: 1, send: () => undefined } as unknown as WebSocket);
     registry.send(clientId, 'lobby_messaging_received', chat('hi'));
-    expect(registry.missedChatHolds).toBe(0);
+    expect(recentChat.peek(clientId)).toHaveLength(1);
+    await clients.disconnect(clientId);
+    expect(recentChat.size).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { Errors } from '../common/orion-error.js';
 import { retryWhileUnavailable } from '../common/retry-while-unavailable.js';
 import { OrionConfig } from '../config/orion-config.js';
 import { ClientRegistry } from '../connections/client-registry.js';
+import { RecentChat } from '../connections/recent-chat.js';
 import { ReplicaIdentity } from '../connections/replica-identity.js';
 import { newClientId, newClientToken } from '../common/random-ids.js';
 import { AwayClients } from './away-clients.js';
@@ -44,6 +45,7 @@ export class ClientsService implements BeforeApplicationShutdown {
     private readonly config: OrionConfig,
     private readonly away: AwayClients,
     private readonly registry: ClientRegistry,
+    private readonly recentChat: RecentChat,
   ) {}
 
   /** True when a client whose socket drops is held for a while (`--reconnectGraceMs`). */
@@ -91,7 +93,7 @@ export class ClientsService implements BeforeApplicationShutdown {
   async disconnect(clientId: string, retrying = false): Promise<void> {
     this.away.cancel(clientId);
     this.resumeFailed.delete(clientId);
-    this.registry.dropMissedChat(clientId);
+    this.recentChat.forget(clientId);
     const removed = await this.store.delete(clientId);
     if (!removed && !retrying) return;
     this.logger.debug({ clientId }, 'Client disconnected');
@@ -108,7 +110,7 @@ export class ClientsService implements BeforeApplicationShutdown {
   markAway(clientId: string, announce = true): Promise<void> {
     if (!this.reconnectionEnabled || this.closing) return this.disconnect(clientId);
     // At once, before any store round trip, so that no chat sent meanwhile is lost.
-    this.registry.holdMissedChat(clientId);
+    this.recentChat.markAway(clientId);
     const going = this.goAway(clientId, announce);
     this.goingAway.set(clientId, going);
     const settle = () => {
@@ -202,12 +204,12 @@ export class ClientsService implements BeforeApplicationShutdown {
     try {
       marked = await this.store.markAway(clientId, awayUntil);
     } catch (error) {
-      this.registry.dropMissedChat(clientId);
+      this.recentChat.forget(clientId);
       throw error;
     }
     if (!marked) {
       // Gone already (a dead replica's clean-up, say): nothing to hold.
-      this.registry.dropMissedChat(clientId);
+      this.recentChat.forget(clientId);
       return;
     }
     if (this.closing) {
@@ -234,8 +236,10 @@ export class ClientsService implements BeforeApplicationShutdown {
   private async expireNow(clientId: string, awayUntil: number, retrying: boolean): Promise<void> {
     const expired = await this.store.expire(clientId, awayUntil);
     if (expired) return this.announceDeparture(clientId);
-    // Resumed (maybe through another replica): the chat kept here is for nobody now.
-    if (!this.goingAway.has(clientId)) this.registry.dropMissedChat(clientId);
+    // Resumed through another replica: the chat kept here is for nobody now.
+    if (!this.goingAway.has(clientId) && !this.registry.holds(clientId)) {
+      this.recentChat.forget(clientId);
+    }
     const halfResumed = this.resumeFailed.has(clientId);
     if (!retrying && !halfResumed) return;
     const current = await this.store.get(clientId);
@@ -250,7 +254,7 @@ export class ClientsService implements BeforeApplicationShutdown {
 
   private async announceDeparture(clientId: string): Promise<void> {
     this.resumeFailed.delete(clientId);
-    this.registry.dropMissedChat(clientId);
+    this.recentChat.forget(clientId);
     this.logger.debug({ clientId }, 'Client disconnected: its reconnection grace ended');
     await this.events.emitAndWait('client.disconnected', { clientId });
   }

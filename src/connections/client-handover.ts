@@ -1,11 +1,11 @@
-import type { ServerMessages } from '@orion/protocol';
+import type { ChatHistory } from './recent-chat.js';
 
 /** What a replica gives up when another takes one of its clients over (a resume). */
 export interface HandedOver {
   /** True when it still held the client's socket, and has now closed it with 4001. */
   socketClosed: boolean;
-  /** Chat kept for the client while it was away there, oldest first. */
-  missedChat: ServerMessages['lobby_messaging_received'][];
+  /** The chat it kept for the client (see RecentChat), if any. */
+  chat?: ChatHistory;
 }
 
 /**

@@ -7,15 +7,24 @@ import type { OrionEventBus } from '../common/orion-events.js';
 import { RecordingEventBus } from '../common/testing/recording-doubles.js';
 import type { OrionSettings } from '../config/orion-config.js';
 import { buildConfig } from '../config/settings.js';
-import {
-  ClientRegistry,
-  MISSED_CHAT_LIMIT,
-  SLOW_READER_CLOSE_CODE,
-  SLOW_READER_GRACE_MS,
-} from './client-registry.js';
+import { ClientRegistry, SLOW_READER_CLOSE_CODE, SLOW_READER_GRACE_MS } from './client-registry.js';
+import { RecentChat, RECENT_CHAT_LIMIT } from './recent-chat.js';
 
 function newRegistry(settings: Partial<OrionSettings> = {}, events = new RecordingEventBus()) {
-  return new ClientRegistry(buildConfig(settings), events as unknown as OrionEventBus);
+  const config = buildConfig(settings);
+  return new ClientRegistry(config, events as unknown as OrionEventBus, new RecentChat(config));
+}
+
+/** A registry with reconnection on, and the chat it records. */
+function reconnectingRegistry() {
+  const config = buildConfig({ reconnectGraceMs: 5_000 });
+  const recentChat = new RecentChat(config);
+  const registry = new ClientRegistry(
+    config,
+    new RecordingEventBus() as unknown as OrionEventBus,
+    recentChat,
+  );
+  return { registry, recentChat };
 }
 
 /** A TCP stand-in that records each write the kernel would see: one entry per write(v). */
@@ -212,21 +221,39 @@ describe('ClientRegistry', () => {
         return payload.message ? `${decoded.method}:${payload.message.message}` : decoded.method;
       });
 
-    it('keeps the latest chat for a client held away, nothing else, and nothing for others', () => {
-      const registry = newRegistry();
-      registry.holdMissedChat('ann');
-      for (let i = 1; i <= MISSED_CHAT_LIMIT + 3; i++) {
+    it('records chat for a client held away, nothing else, and nothing for clients of other replicas', () => {
+      const { registry, recentChat } = reconnectingRegistry();
+      recentChat.markAway('ann');
+      for (let i = 1; i <= RECENT_CHAT_LIMIT + 3; i++) {
         registry.sendMany(['ann', 'bob'], 'lobby_messaging_received', chat(`m${i}`));
       }
       registry.send('ann', 'lobby_peerConnect', { lobbyId: 'ABCDE', peerName: 'Cid' });
 
-      expect(registry.peekMissedChat('bob')).toEqual([]);
-      const kept = registry.takeMissedChat('ann').map((payload) => payload.message.message);
-      expect(kept).toHaveLength(MISSED_CHAT_LIMIT);
+      expect(recentChat.has('bob')).toBe(false);
+      const kept = recentChat.unseen('ann').map((payload) => payload.message.message);
+      expect(kept).toHaveLength(RECENT_CHAT_LIMIT);
       expect(kept[0]).toBe('m4');
-      expect(kept.at(-1)).toBe(`m${MISSED_CHAT_LIMIT + 3}`);
-      expect(registry.takeMissedChat('ann')).toEqual([]);
-      expect(registry.missedChatHolds).toBe(0);
+      expect(kept.at(-1)).toBe(`m${RECENT_CHAT_LIMIT + 3}`);
+      // Back: its history goes on, and nothing is unseen any more.
+      expect(recentChat.unseen('ann')).toEqual([]);
+      recentChat.forget('ann');
+      expect(recentChat.size).toBe(0);
+    });
+
+    it('records chat for attached clients only with reconnection on, and not again when replayed', () => {
+      const off = newRegistry();
+      const socket = openSocket(new RecordingTransport());
+      off.attach('ann', socket);
+      off.send('ann', 'lobby_messaging_received', chat('hi'));
+
+      const { registry, recentChat } = reconnectingRegistry();
+      registry.attach('ann', openSocket(new RecordingTransport()));
+      registry.send('ann', 'lobby_messaging_received', chat('one'));
+      registry.reattach(openSocket(new RecordingTransport()), 'ann');
+      registry.releaseResumed('ann', [
+        { method: 'lobby_messaging_received', payload: chat('one') },
+      ]);
+      expect(recentChat.peek('ann').map((payload) => payload.message.message)).toEqual(['one']);
     });
 
     it('moves a socket to the client it resumed, holding what is sent until the summary has gone out first', () => {

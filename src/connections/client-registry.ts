@@ -5,6 +5,7 @@ import type { ClientMessenger } from '../common/client-messenger.js';
 import { CloseCode, encodeFrame, type ServerMessages, type ServerMethod } from '@orion/protocol';
 import { OrionEventBus } from '../common/orion-events.js';
 import { OrionConfig } from '../config/orion-config.js';
+import { RecentChat } from './recent-chat.js';
 
 /** WebSocket close code 1008 (policy violation): the client let too much unread data pile up. */
 export const SLOW_READER_CLOSE_CODE = CloseCode.POLICY_VIOLATION;
@@ -14,12 +15,6 @@ export const SLOW_READER_CLOSE_REASON = 'Too many unread messages.';
  * cut: one that reads again sees 1008; one that never reads holds its buffer no longer.
  */
 export const SLOW_READER_GRACE_MS = 1_000;
-
-/**
- * Chat messages kept for a client that is away (opt-in reconnection), the latest ones: replayed
- * when it resumes, dropped when it leaves for good.
- */
-export const MISSED_CHAT_LIMIT = 20;
 
 type ChatPayload = ServerMessages['lobby_messaging_received'];
 
@@ -49,9 +44,9 @@ const COALESCED_METHODS: ReadonlySet<ServerMethod> = new Set(['lobby_messaging_r
  * stops reading is closed with 1008 rather than let the server's memory grow.
  *
  * It also remembers which sockets the server itself ended (heartbeat, slow reader, drain,
- * shutdown, a client's protocol error): such a client gets no reconnection grace. And for
- * a client that is away (see ClientsService.markAway) it keeps the last
- * {@link MISSED_CHAT_LIMIT} chat messages sent to it, for its resume.
+ * shutdown, a client's protocol error): such a client gets no reconnection grace. With
+ * reconnection on, every chat message for a client attached here or away from here is also
+ * recorded in {@link RecentChat}, for its resume.
  */
 @Injectable()
 export class ClientRegistry implements ClientMessenger {
@@ -61,16 +56,18 @@ export class ClientRegistry implements ClientMessenger {
   private readonly transports = new WeakMap<WebSocket, Writable>();
   private corked: { socket: WebSocket; transport: Writable }[] = [];
   private readonly endedHere = new WeakSet<WebSocket>();
-  private readonly missedChat = new Map<string, ChatPayload[]>();
   /** Messages for resumed clients, held until their resume summary has gone out. */
   private readonly heldForResume = new Map<string, OutgoingMessage[]>();
   private readonly maxBufferedBytes: number;
+  private readonly keepsChat: boolean;
 
   constructor(
     config: OrionConfig,
     private readonly events: OrionEventBus,
+    private readonly recentChat: RecentChat,
   ) {
     this.maxBufferedBytes = config.maxBufferedBytes;
+    this.keepsChat = config.reconnectGraceMs > 0;
   }
 
   /**
@@ -116,8 +113,9 @@ export class ClientRegistry implements ClientMessenger {
   releaseResumed(clientId: string, first: readonly OutgoingMessage[]): void {
     const held = this.heldForResume.get(clientId) ?? [];
     this.heldForResume.delete(clientId);
+    // Not recorded again: what was held was recorded when sent, and replayed chat before.
     for (const { method, payload } of [...first, ...held]) {
-      this.sendMany([clientId], method, payload as never);
+      this.deliver([clientId], method, payload as never, false);
     }
   }
 
@@ -136,32 +134,6 @@ export class ClientRegistry implements ClientMessenger {
 
   endedByServer(socket: WebSocket): boolean {
     return this.endedHere.has(socket);
-  }
-
-  /** From now on, chat sent to `clientId` while it has no socket here is kept (bounded). */
-  holdMissedChat(clientId: string): void {
-    if (!this.missedChat.has(clientId)) this.missedChat.set(clientId, []);
-  }
-
-  /** The chat kept for `clientId`, oldest first; it is kept no more. */
-  takeMissedChat(clientId: string): ChatPayload[] {
-    const held = this.missedChat.get(clientId) ?? [];
-    this.missedChat.delete(clientId);
-    return held;
-  }
-
-  dropMissedChat(clientId: string): void {
-    this.missedChat.delete(clientId);
-  }
-
-  /** The chat kept for `clientId` so far, oldest first (it stays kept). */
-  peekMissedChat(clientId: string): readonly ChatPayload[] {
-    return this.missedChat.get(clientId) ?? [];
-  }
-
-  /** How many away clients have chat kept for them: for tests and operators. */
-  get missedChatHolds(): number {
-    return this.missedChat.size;
   }
 
   /** Every registered client's socket, for work that reaches all of them (heartbeat, drain). */
@@ -198,15 +170,28 @@ export class ClientRegistry implements ClientMessenger {
     method: M,
     payload: ServerMessages[M],
   ): void {
+    this.deliver(
+      clientIds,
+      method,
+      payload,
+      this.keepsChat && method === 'lobby_messaging_received',
+    );
+  }
+
+  /** Sends to each client's socket; `keep` records chat for reconnection first. */
+  private deliver<M extends ServerMethod>(
+    clientIds: readonly string[],
+    method: M,
+    payload: ServerMessages[M],
+    keep: boolean,
+  ): void {
     const coalesce = COALESCED_METHODS.has(method);
     let frame: Buffer | undefined;
     for (const clientId of clientIds) {
       const socket = this.socketsById.get(clientId);
-      if (!socket) {
-        if (method === 'lobby_messaging_received')
-          this.keepMissed(clientId, payload as ChatPayload);
-        continue;
-      }
+      // Recorded even when the write below cannot reach the client: its resume replays it.
+      if (keep) this.recentChat.record(clientId, payload as ChatPayload, socket !== undefined);
+      if (!socket) continue;
       if (socket.readyState !== WebSocket.OPEN) continue;
       if (this.heldForResume.size > 0) {
         const held = this.heldForResume.get(clientId);
@@ -226,13 +211,6 @@ export class ClientRegistry implements ClientMessenger {
       // Corked bytes wait for the end of the turn, not for the client: they are checked then.
       if (!transport || transport.writableCorked === 0) this.enforceBufferLimit(socket);
     }
-  }
-
-  private keepMissed(clientId: string, chat: ChatPayload): void {
-    const held = this.missedChat.get(clientId);
-    if (!held) return;
-    held.push(chat);
-    if (held.length > MISSED_CHAT_LIMIT) held.shift();
   }
 
   /** What the kernel did not take stays with us: past the limit, the client is not reading. */

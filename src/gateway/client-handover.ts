@@ -8,6 +8,7 @@ import {
   type HandedOver,
 } from '../connections/client-handover.js';
 import { ClientRegistry } from '../connections/client-registry.js';
+import { RecentChat } from '../connections/recent-chat.js';
 import { ReplicaIdentity } from '../connections/replica-identity.js';
 import { MediationService } from '../mediation/mediation.service.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
@@ -19,7 +20,7 @@ const TAKEN_OVER_CLOSE_MS = 1_000;
 
 /**
  * The side of a resume that lets a client go: its old socket, if one is still open, is
- * closed with 4001, and the chat kept for it while away is handed on. The replica that held
+ * closed with 4001, and the chat kept for it is handed on. The replica that held
  * the client does this, asked over the handover channel when another replica resumes it.
  */
 @Injectable()
@@ -29,6 +30,7 @@ export class ClientHandover implements OnModuleInit {
     private readonly clients: ClientsService,
     private readonly replica: ReplicaIdentity,
     private readonly chatLimiter: ChatRateLimiter,
+    private readonly recentChat: RecentChat,
     private readonly mediation: MediationService,
     @Inject(CLIENT_HANDOVER_CHANNEL) private readonly channel: ClientHandoverChannel,
   ) {}
@@ -73,9 +75,6 @@ export class ClientHandover implements OnModuleInit {
       this.closeTakenOver(socket);
       this.chatLimiter.forget(clientId);
     }
-    return {
-      socketClosed: socket !== undefined,
-      missedChat: this.registry.takeMissedChat(clientId),
-    };
+    return { socketClosed: socket !== undefined, chat: this.recentChat.export(clientId) };
   }
 }

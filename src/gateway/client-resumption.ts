@@ -8,6 +8,7 @@ import { StoreUnavailable } from '../common/store-unavailable.js';
 import type { ResumeResult } from '../clients/client-store.js';
 import type { HandedOver } from '../connections/client-handover.js';
 import { ClientRegistry, type OutgoingMessage } from '../connections/client-registry.js';
+import { RecentChat } from '../connections/recent-chat.js';
 import { ReplicaIdentity } from '../connections/replica-identity.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { hostOf, memberOf } from '../lobbies/lobby.js';
@@ -32,6 +33,9 @@ const RETRY = { attempts: 20, delayMs: 500 };
  * Two sockets resuming one client: the store's resume is atomic, and both succeed in turn;
  * the later takes the client over from the earlier, which is closed with 4001.
  *
+ * The chat replayed is what the client has not seen by its own count (`chatReceived`), or
+ * else what was sent to it while away (see {@link RecentChat}).
+ *
  * With replicas, the client may come back through another replica than the one it left:
  * that one hands over the chat it kept, and closes the client's old socket if it still
  * thought it open (see {@link ClientHandover}).
@@ -49,14 +53,18 @@ export class ClientResumption {
     private readonly chatLimiter: ChatRateLimiter,
     private readonly handover: ClientHandover,
     private readonly replica: ReplicaIdentity,
+    private readonly recentChat: RecentChat,
   ) {}
 
-  /** Resumes the client holding `token` on `socket`, or tells the socket why not. */
-  async resume(socket: WebSocket, token: string): Promise<WsFrameResult> {
+  /**
+   * Resumes the client holding `token` on `socket`, or tells the socket why not.
+   * `chatReceived`: how many chat messages the client has received, if it says.
+   */
+  async resume(socket: WebSocket, token: string, chatReceived?: number): Promise<WsFrameResult> {
     const freshId = this.registry.clientIdOf(socket);
     if (freshId === undefined) return 'rejected';
     try {
-      const refusal = await this.takeOver(socket, freshId, token);
+      const refusal = await this.takeOver(socket, freshId, token, chatReceived);
       this.events.emit('client.resumeAnswered', { outcome: refusal ?? 'resumed' });
       if (refusal === undefined) return 'accepted';
       this.refuse(socket, freshId, refusal);
@@ -74,6 +82,7 @@ export class ClientResumption {
     socket: WebSocket,
     freshId: string,
     token: string,
+    chatReceived: number | undefined,
   ): Promise<ResumeRefusalReason | undefined> {
     if ((await this.lobbies.lobbyIdOf(freshId)) !== undefined) return 'in_lobby';
     // Its own token: there is nothing to resume.
@@ -95,6 +104,7 @@ export class ClientResumption {
       // This socket closed meanwhile (its new client was released with it). The client it
       // resumed has no socket again: it is held once more, without telling its lobby,
       // which never heard it was back. A client taken over here keeps its old socket.
+      if (!fromHere && handedOver?.chat) this.recentChat.adopt(clientId, handedOver.chat);
       if (result.wasAway || !fromHere) {
         await retryWhileUnavailable(() => this.clients.markAway(clientId, false), RETRY);
       }
@@ -106,8 +116,8 @@ export class ClientResumption {
     this.chatLimiter.forget(freshId);
     this.logger.debug({ clientId, wasAway: result.wasAway, fromHere }, 'Client resumed');
     const missed = fromHere
-      ? this.registry.takeMissedChat(clientId)
-      : this.missedElsewhere(result.previousReplicaId, clientId, handedOver);
+      ? this.recentChat.unseen(clientId, chatReceived)
+      : this.unseenElsewhere(result.previousReplicaId, clientId, handedOver, chatReceived);
     const droppingFresh = this.dropFresh(freshId);
     try {
       await this.welcomeBack(socket, clientId, result.wasAway, missed);
@@ -142,14 +152,18 @@ export class ClientResumption {
     }
   }
 
-  /** The chat kept for the client by the replica it came from, unless already handed over. */
-  private async missedElsewhere(
+  /**
+   * The chat the client has not seen, from the history the replica it came from kept (asked
+   * for now, unless already handed over); that history goes on here.
+   */
+  private async unseenElsewhere(
     replicaId: string,
     clientId: string,
     handedOver: HandedOver | undefined,
+    chatReceived: number | undefined,
   ): Promise<ChatPayload[]> {
-    if (handedOver !== undefined) return handedOver.missedChat;
-    return (await this.handover.takeFrom(replicaId, clientId))?.missedChat ?? [];
+    const chat = (handedOver ?? (await this.handover.takeFrom(replicaId, clientId)))?.chat;
+    return chat === undefined ? [] : this.recentChat.adopt(clientId, chat, chatReceived);
   }
 
   /**

@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import type { OrionEventBus } from '../common/orion-events.js';
 import { RecordingEventBus } from '../common/testing/recording-doubles.js';
 import { buildConfig } from '../config/settings.js';
+import { RecentChat } from '../connections/recent-chat.js';
 import { ClientRegistry } from '../connections/client-registry.js';
 import { HeartbeatService } from './heartbeat.service.js';
 
@@ -62,7 +63,12 @@ describe('HeartbeatService', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     events = new RecordingEventBus();
-    registry = new ClientRegistry(buildConfig(), events as unknown as OrionEventBus);
+    const config = buildConfig();
+    registry = new ClientRegistry(
+      config,
+      events as unknown as OrionEventBus,
+      new RecentChat(config),
+    );
     heartbeat = newHeartbeat(INTERVAL_MS);
     heartbeat.onApplicationBootstrap();
   });

@@ -204,7 +204,9 @@ export class OrionGateway
       return;
     }
     const message = validatePayload(CLIENT_MESSAGE_DTOS.client_resume, body);
-    const result = message ? await this.resumption.resume(socket, message.token) : 'rejected';
+    const result = message
+      ? await this.resumption.resume(socket, message.token, message.chatReceived)
+      : 'rejected';
     this.events.emit('ws.frame', { result });
   }
 

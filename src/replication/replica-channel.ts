@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { ServerMessages, ServerMethod } from '@orion/protocol';
+import type { ChatHistory } from '../connections/recent-chat.js';
 import type { RedisKeys } from '../redis/redis-keys.js';
 
 /** A message for clients whose sockets live on the receiving replica. */
@@ -42,7 +43,7 @@ export interface HandoverReply {
   kind: 'handoverReply';
   requestId: string;
   socketClosed: boolean;
-  missedChat: ServerMessages['lobby_messaging_received'][];
+  chat?: ChatHistory;
 }
 
 /** What one replica sends another. */

@@ -27,7 +27,11 @@ function replicas(...ids: string[]) {
   return { handover, published };
 }
 
-const chat = { lobbyId: 'L', message: { timestamp: 1, senderName: 'Ann', message: 'hi' } };
+const chat = {
+  entries: [{ lobbyId: 'L', message: { timestamp: 1, senderName: 'Ann', message: 'hi' } }],
+  total: 3,
+  awayFrom: 2,
+};
 
 describe('ReplicatedHandover', () => {
   it('asks the holding replica, which lets the client go and answers with what it kept', async () => {
@@ -35,11 +39,11 @@ describe('ReplicatedHandover', () => {
     const asked: string[] = [];
     handover('A').serve(async (clientId) => {
       asked.push(clientId);
-      return { socketClosed: true, missedChat: [chat] };
+      return { socketClosed: true, chat };
     });
     expect(await handover('B').request('A', 'c1')).toEqual({
       socketClosed: true,
-      missedChat: [chat],
+      chat,
     });
     expect(asked).toEqual(['c1']);
     expect(published.map(({ to, message }) => [to, message.kind])).toEqual([
@@ -60,7 +64,6 @@ describe('ReplicatedHandover', () => {
     const { handover } = replicas('A', 'B');
     handover('A').serve(async (clientId) => ({
       socketClosed: clientId === 'c2',
-      missedChat: [],
     }));
     const asker = handover('B');
     const [first, second] = await Promise.all([asker.request('A', 'c1'), asker.request('A', 'c2')]);

@@ -20,8 +20,8 @@ export class ReplicatedHandover implements ClientHandoverChannel {
     private readonly replica: ReplicaIdentity,
     private readonly timeoutMs = HANDOVER_TIMEOUT_MS,
   ) {
-    channel.handle('handoverReply', ({ requestId, socketClosed, missedChat }) =>
-      this.waiting.get(requestId)?.({ socketClosed, missedChat }),
+    channel.handle('handoverReply', ({ requestId, socketClosed, chat }) =>
+      this.waiting.get(requestId)?.({ socketClosed, chat }),
     );
   }
 

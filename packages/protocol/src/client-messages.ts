@@ -6,9 +6,11 @@ export interface ClientMessages {
   ptpMediation_relay_request: { token: string; peerNames: string[] };
   /**
    * Opt-in reconnection (`--reconnectGraceMs`): the first frame of a new socket, carrying the
-   * token of the client whose connection dropped, to take that client over.
+   * token of the client whose connection dropped, to take that client over. `chatReceived`:
+   * how many `lobby_messaging_received` the client has received in all (replays included),
+   * so that the server replays exactly the ones after those.
    */
-  client_resume: { token: string };
+  client_resume: { token: string; chatReceived?: number };
 }
 
 export type ClientMethod = keyof ClientMessages;

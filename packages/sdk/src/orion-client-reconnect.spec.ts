@@ -64,12 +64,24 @@ describe('OrionClient reconnection against a scripted fake Orion', () => {
     const events = eventsOf(client);
     const waiting = client.next('lobby_peerConnect', 3_000);
     const back = once<ServerMessages['client_resumed']>(client, 'back');
+    const line = (message: string) => ({
+      lobbyId: 'K7Q2Z',
+      message: { timestamp: 1, senderName: 'Ann', message },
+    });
+    fake.broadcast('lobby_messaging_received', line('one'));
+    fake.broadcast('lobby_messaging_received', line('two'));
+    await client.next('lobby_messaging_received');
+    await client.next('lobby_messaging_received');
 
     client.dropConnection();
     client.chat('typed while away');
     expect(await back).toEqual(summaryOf());
     expect(events).toEqual(['away 1006', 'back']);
-    expect((await fake.frame('client_resume')).payload).toEqual({ token: FAKE_TOKEN });
+    // The old token, and how many chat lines arrived: Orion replays the ones after those.
+    expect((await fake.frame('client_resume')).payload).toEqual({
+      token: FAKE_TOKEN,
+      chatReceived: 2,
+    });
     // The new socket's token was FAKE_TOKEN too here; what matters is no frame before it.
     expect((await fake.frame('lobby_messaging_send')).payload).toEqual({
       token: FAKE_TOKEN,

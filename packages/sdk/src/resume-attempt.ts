@@ -23,6 +23,11 @@ export interface ResumeAttemptOptions {
   dial(): WebSocket;
   /** The client's own token, the one to resume. */
   token: string;
+  /**
+   * How many chat messages the client has received in all: Orion replays exactly the ones
+   * after those (the dropped socket may have been sent some it never delivered).
+   */
+  chatReceived: number;
   /** The limit for the whole attempt, from dialling to Orion's answer. */
   timeoutMs: number;
   /**
@@ -81,7 +86,12 @@ export class ResumeAttempt {
     switch (frame.method) {
       case 'client_registered':
         // Its own, new token is of no use: the old one is the client's.
-        this.ws.send(encodeFrame('client_resume', { token: this.#options.token }));
+        this.ws.send(
+          encodeFrame('client_resume', {
+            token: this.#options.token,
+            chatReceived: this.#options.chatReceived,
+          }),
+        );
         break;
       case 'client_resumed':
         this.stopListening();

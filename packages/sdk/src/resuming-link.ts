@@ -39,6 +39,8 @@ export class ResumingLink {
   private reconnection: Reconnection | undefined;
   private reconnecting: Promise<void> | undefined;
   private readonly pending = new PendingFrames();
+  /** Chat messages received on any of the client's sockets: the cursor of a resume. */
+  private chatReceived = 0;
 
   constructor(
     ws: WebSocket,
@@ -96,7 +98,9 @@ export class ResumingLink {
     ws.on('message', (data, isBinary) => {
       if (ws !== this.ws) return;
       const frame = isBinary ? undefined : decodeFrame(data.toString());
-      if (frame) this.handlers.message(frame.method as ServerMethod, frame.payload);
+      if (!frame) return;
+      if (frame.method === 'lobby_messaging_received') this.chatReceived++;
+      this.handlers.message(frame.method as ServerMethod, frame.payload);
     });
     // Errors surface as the close that follows; never as a throw.
     ws.on('error', () => undefined);
@@ -118,6 +122,7 @@ export class ResumingLink {
         new ResumeAttempt({
           dial: resume.dial,
           token: resume.token,
+          chatReceived: this.chatReceived,
           timeoutMs,
           onResumed: (ws, summary) => this.resumed(ws, summary),
         }),

@@ -1,4 +1,5 @@
 import type { ClientMessages } from '@orion/protocol';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsClientToken } from '../../common/validation-rules.js';
 
 type ClientResume = ClientMessages['client_resume'];
@@ -10,4 +11,11 @@ type ClientResume = ClientMessages['client_resume'];
 export class ClientResumeDto implements ClientResume {
   @IsClientToken()
   token: string;
+
+  /** How many chat messages the client has received in all; without it, chat sent while away. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  chatReceived?: number;
 }

@@ -27,16 +27,22 @@ export async function sendResume(
   orion: OrionAddress,
   pool: ClientPool,
   token: string,
+  chatReceived?: number,
 ): Promise<{ client: TestClient; freshToken: string }> {
   const client = await pool.connect(orion);
   const freshToken = client.token;
-  client.send('client_resume', { token });
+  client.send('client_resume', chatReceived === undefined ? { token } : { token, chatReceived });
   return { client, freshToken };
 }
 
 /** {@link sendResume}, then waits for `client_resumed` and returns its payload too. */
-export async function resume(orion: OrionAddress, pool: ClientPool, token: string) {
-  const { client, freshToken } = await sendResume(orion, pool, token);
+export async function resume(
+  orion: OrionAddress,
+  pool: ClientPool,
+  token: string,
+  chatReceived?: number,
+) {
+  const { client, freshToken } = await sendResume(orion, pool, token, chatReceived);
   const summary = await client.next('client_resumed');
   client.token = token;
   return { client, freshToken, summary };

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { ClientsService } from '../../../src/clients/clients.service.js';
-import { ClientRegistry } from '../../../src/connections/client-registry.js';
+import { RecentChat } from '../../../src/connections/recent-chat.js';
 import { MediationService } from '../../../src/mediation/mediation.service.js';
 import { waitUntil } from '../timing.js';
 import type { OrionTestApp } from './orion-test-app.js';
@@ -26,7 +26,7 @@ export async function expectNothingLeft(orion: OrionTestApp, timeoutMs = 3_000):
     armedTimers: 0,
   });
   expect(clients.awayCount).toBe(0);
-  expect(orion.app.get(ClientRegistry).missedChatHolds).toBe(0);
+  expect(orion.app.get(RecentChat).size).toBe(0);
   expect(orion.app.get(MediationService).activeTimerCount).toBe(0);
   expect(await settledStateViolations(orion.app)).toEqual([]);
 }

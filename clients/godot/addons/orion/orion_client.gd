@@ -122,6 +122,7 @@ var _udp_handed_over := false
 var _reconnector: Reconnector = null
 var _lost_code := 0  # the close code of the drop being reconnected from
 var _outbox := []  # [method, payload] sent while reconnecting
+var _chat_received := 0  # chat lines received on any socket: where a resume's replay starts
 
 
 func _ready() -> void:
@@ -413,6 +414,7 @@ func _on_frame(method: String, payload: Dictionary) -> void:
 				_lobby_name = settings.lobbyName
 			emit_signal("lobby_updated", settings)
 		"lobby_messaging_received":
+			_chat_received += 1
 			var line = payload.get("message")
 			if typeof(line) == TYPE_DICTIONARY:
 				var sender := str(line.get("senderName", ""))
@@ -694,7 +696,7 @@ func _send(method: String, payload: Dictionary) -> int:
 func _start_reconnecting(code: int) -> void:
 	_lost_code = code
 	_reconnector = Reconnector.new(
-			_ws_url, _token, OS.get_ticks_msec(), reconnect_within_ms,
+			_ws_url, _token, _chat_received, OS.get_ticks_msec(), reconnect_within_ms,
 			reconnect_initial_delay_ms, reconnect_max_delay_ms)
 	_reconnector.connect("resumed", self, "_on_resumed")
 	_reconnector.connect("gave_up", self, "_on_reconnect_gave_up")

@@ -26,6 +26,7 @@ signal gave_up(reason)
 
 var _url: String
 var _token: String
+var _chat_received: int
 var _deadline_ms: int
 var _backoff: Backoff
 var _link: WebSocketLink = null
@@ -35,11 +36,13 @@ var _next_try_ms := 0
 var _active := true
 
 
-# `url` is the WebSocket address; `token` the dropped client's. The first try waits one step.
-func _init(url: String, token: String, now_ms: int, within_ms: int, initial_delay_ms: int,
-		max_delay_ms: int) -> void:
+# `url` is the WebSocket address; `token` the dropped client's; `chat_received` how many chat
+# lines it has received in all (Orion replays the ones after those). The first try waits one step.
+func _init(url: String, token: String, chat_received: int, now_ms: int, within_ms: int,
+		initial_delay_ms: int, max_delay_ms: int) -> void:
 	_url = url
 	_token = token
+	_chat_received = chat_received
 	_deadline_ms = now_ms + within_ms
 	_backoff = Backoff.new(initial_delay_ms, max_delay_ms)
 	_next_try_ms = now_ms + _backoff.next_delay_ms()
@@ -88,7 +91,7 @@ func _on_frame(method: String, payload: Dictionary) -> void:
 			if not _resume_sent:
 				_resume_sent = true
 				_answer_deadline_ms = now + ANSWER_TIMEOUT_MS
-				_link.send("client_resume", {"token": _token})
+				_link.send("client_resume", {"token": _token, "chatReceived": _chat_received})
 		"client_resumed":
 			if _resume_sent:
 				var link := _release_link()
