@@ -111,6 +111,32 @@ describe('orion probe and orion simulate (node dist/main.js)', () => {
     expect(result.stderr).not.toContain('\x1b[');
   });
 
+  it('simulate --dropRate 1 cuts sockets mid-flow; with a reconnection grace every cut client resumes and every lobby succeeds', async () => {
+    orion = await startOrion({ reconnectGraceMs: 10_000 });
+    const result = await orionCli(
+      30_000,
+      'simulate',
+      '--lobbies',
+      '3',
+      '--members',
+      '4',
+      '--url',
+      orion.httpUrl,
+      '--dropRate',
+      '1',
+      '--dropWithinMs',
+      '300',
+    );
+    expect(result.stdout).toMatch(/^ {2}lobbies succeeded: 3$/m);
+    expect(result.code).toBe(0);
+    const cut = Number(/^ {2}sockets cut: +(\d+)$/m.exec(result.stdout)?.[1]);
+    const resumed = Number(/^ {2}clients resumed: +(\d+)$/m.exec(result.stdout)?.[1]);
+    // A cut drawn for after its flow ended is not made; the others all resume.
+    expect(cut).toBeGreaterThan(0);
+    expect(resumed).toBe(cut);
+    expect(result.stdout).not.toMatch(TOKEN_LIKE);
+  });
+
   it('simulate reports grouped failures and exits 1 when lobbies fail', async () => {
     // A UDP port nobody listens on: every mediation times out on Orion's side.
     orion = await startOrion({

@@ -1,5 +1,6 @@
 import { OrionClient } from '@orion/sdk';
 import { Deadline } from './deadline.js';
+import type { ConnectionDrops } from './simulate-drops.js';
 
 export interface LobbyFlowOptions {
   url: string;
@@ -8,6 +9,8 @@ export interface LobbyFlowOptions {
   /** Clients in the lobby, the host included. */
   members: number;
   timeoutMs: number;
+  /** Sockets to cut at random (`--dropRate`); none when absent. */
+  drops?: ConnectionDrops;
 }
 
 /** The step a flow was at when it failed, so that failures can be grouped by it. */
@@ -25,15 +28,19 @@ export class FlowFailure extends Error {
 /**
  * One whole lobby, as players would go through it: connect everyone, host, join, one
  * chat line each (every client must hear every line), mediate to success. Bounded by
- * `timeoutMs`; every client and socket is closed at the end, whatever happened.
+ * `timeoutMs`; every client and socket is closed at the end, whatever happened. With
+ * `drops`, some clients' sockets are cut on the way, and they must resume to finish.
  */
 export async function runLobbyFlow(options: LobbyFlowOptions): Promise<void> {
   const deadline = new Deadline(options.timeoutMs);
   const clients: OrionClient[] = [];
+  const cancelDrops: (() => void)[] = [];
   let stage: FlowStage = 'connect';
   try {
     for (let i = 0; i < options.members; i++) {
-      clients.push(await connectClient(options.url, deadline));
+      const client = await connectClient(options.url, deadline, options.drops?.active ?? false);
+      if (options.drops) cancelDrops.push(options.drops.schedule(client));
+      clients.push(client);
     }
     const [host, ...members] = clients;
 
@@ -66,17 +73,23 @@ export async function runLobbyFlow(options: LobbyFlowOptions): Promise<void> {
   } catch (error) {
     throw new FlowFailure(stage, error as Error);
   } finally {
+    for (const cancel of cancelDrops) cancel();
     await Promise.all(clients.map((client) => closeClient(client)));
   }
 }
 
 /** Connects one client; a server that cannot be reached is named by its URL and error code. */
-async function connectClient(url: string, deadline: Deadline): Promise<OrionClient> {
+async function connectClient(
+  url: string,
+  deadline: Deadline,
+  reconnect: boolean,
+): Promise<OrionClient> {
   try {
     return await OrionClient.connect({
       url,
       connectTimeoutMs: deadline.leftMs(),
       requestTimeoutMs: deadline.leftMs(),
+      ...(reconnect ? { reconnect: true } : {}),
     });
   } catch (error) {
     const code = networkErrorCode(error);

@@ -1,4 +1,5 @@
 import type { ProgressBar } from './progress-bar.js';
+import { ConnectionDrops } from './simulate-drops.js';
 import { runLobbyFlow } from './simulate-flow.js';
 import { failureReason, type SimulationResult } from './simulate-summary.js';
 
@@ -8,7 +9,13 @@ export interface SimulationOptions {
   members: number;
   concurrency: number;
   flowTimeoutMs: number;
+  /** The share of clients whose socket is cut once (0: none), and within how long. */
+  dropRate?: number;
+  dropWithinMs?: number;
 }
+
+/** Without --dropWithinMs, cuts come within the first 2 s of a client's flow. */
+const DEFAULT_DROP_WITHIN_MS = 2_000;
 
 /**
  * Runs `lobbies` lobby flows, at most `concurrency` at a time, and collects how each
@@ -22,6 +29,10 @@ export async function runSimulation(
   const failureReasons: string[] = [];
   let next = 0;
   let done = 0;
+  const drops = new ConnectionDrops({
+    rate: options.dropRate ?? 0,
+    withinMs: options.dropWithinMs ?? DEFAULT_DROP_WITHIN_MS,
+  });
   const worker = async () => {
     while (next < options.lobbies) {
       const index = ++next;
@@ -31,6 +42,7 @@ export async function runSimulation(
           index,
           members: options.members,
           timeoutMs: options.flowTimeoutMs,
+          drops,
         });
       } catch (error) {
         failureReasons.push(failureReason(error, options.url));
@@ -49,5 +61,6 @@ export async function runSimulation(
     succeeded: done - failureReasons.length,
     failureReasons,
     durationMs: Date.now() - startedAt,
+    ...(drops.active ? { drops: { ...drops.counts } } : {}),
   };
 }

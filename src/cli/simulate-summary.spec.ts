@@ -61,6 +61,20 @@ describe('simulate summary', () => {
     expect(text).toContain('  flows/s:           0.00\n');
   });
 
+  it('reports cut sockets and resumed clients only when the run cut any', () => {
+    const result = {
+      url: 'http://127.0.0.1:1',
+      lobbies: 2,
+      membersPerLobby: 4,
+      succeeded: 2,
+      failureReasons: [],
+      durationMs: 1_000,
+    };
+    expect(formatSummary(result)).not.toContain('sockets cut');
+    const text = formatSummary({ ...result, drops: { dropped: 5, resumed: 4 } });
+    expect(text).toContain('  sockets cut:       5\n  clients resumed:   4\n');
+  });
+
   it('groups reasons, the most frequent first', () => {
     expect(groupReasons(['b', 'a', 'b', 'c', 'b', 'a'])).toEqual([
       ['b', 3],

@@ -1,3 +1,4 @@
+import type { DropCounts } from './simulate-drops.js';
 import { FlowFailure } from './simulate-flow.js';
 
 export interface SimulationResult {
@@ -8,6 +9,8 @@ export interface SimulationResult {
   /** One reason per failed lobby. */
   failureReasons: string[];
   durationMs: number;
+  /** With `--dropRate`: the sockets cut and the clients that resumed. */
+  drops?: DropCounts;
 }
 
 /**
@@ -51,6 +54,12 @@ export function formatSummary(result: SimulationResult): string {
     `  duration:          ${seconds.toFixed(2)} s`,
     `  flows/s:           ${flowsPerSecond.toFixed(2)}`,
   ];
+  if (result.drops) {
+    lines.push(
+      `  sockets cut:       ${result.drops.dropped}`,
+      `  clients resumed:   ${result.drops.resumed}`,
+    );
+  }
   const grouped = groupReasons(result.failureReasons);
   if (grouped.length > 0) {
     lines.push('Failure reasons:');

@@ -7,6 +7,7 @@ import {
   exitSoonAfterRun,
   OrionSubcommand,
   orionUrl,
+  shareOf,
   wholeNumberIn,
 } from './subcommand.js';
 
@@ -16,6 +17,8 @@ export interface SimulateFlags {
   url: string;
   concurrency: number;
   timeoutMs: number;
+  dropRate: number;
+  dropWithinMs: number;
 }
 
 /**
@@ -37,6 +40,8 @@ export class SimulateCommand extends OrionSubcommand {
         members: flags.members,
         concurrency: flags.concurrency,
         flowTimeoutMs: flags.timeoutMs,
+        dropRate: flags.dropRate,
+        dropWithinMs: flags.dropWithinMs,
       },
       progress,
     );
@@ -83,6 +88,25 @@ export class SimulateCommand extends OrionSubcommand {
     defaultValue: 30_000,
   })
   parseTimeoutMs(raw: string): number {
+    return wholeNumberIn(1, 3_600_000)(raw);
+  }
+
+  @Option({
+    flags: '--dropRate <share>',
+    description:
+      "share of clients (0 to 1) whose socket is cut once at a random moment; they reconnect and resume, which needs the server's --reconnectGraceMs",
+    defaultValue: 0,
+  })
+  parseDropRate(raw: string): number {
+    return shareOf(raw);
+  }
+
+  @Option({
+    flags: '--dropWithinMs <ms>',
+    description: 'each cut comes within this long after its client connected',
+    defaultValue: 2_000,
+  })
+  parseDropWithinMs(raw: string): number {
     return wholeNumberIn(1, 3_600_000)(raw);
   }
 }

@@ -34,6 +34,16 @@ export function wholeNumberIn(min: number, max: number) {
   };
 }
 
+/** A share from 0 to 1, such as `0.25`. */
+export function shareOf(raw: string): number {
+  const trimmed = raw.trim();
+  const value = Number(trimmed);
+  if (!/^(0|1|0?\.\d+|1\.0*)$/.test(trimmed) || value < 0 || value > 1) {
+    throw new InvalidArgumentError('expected a number from 0 to 1, such as 0.25');
+  }
+  return value;
+}
+
 /** Orion's base URL: http(s), a host, and nothing that looks like a path or a query. */
 export function orionUrl(raw: string): string {
   let url: URL;
