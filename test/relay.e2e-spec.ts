@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RELAY_BOUND_METHOD, decodeFrame } from '@orion/protocol';
 import { countSince, markOf, nextSince } from './support/clients/received.js';
 import { openParty, postStart, sendSuccess, type Peer } from './support/flows/mediation-flows.js';
+import { dropConnection, resume } from './support/flows/reconnection-flows.js';
 import { metricValue } from './support/orion/metrics.js';
 import { portsOf } from './support/relay/free-port-range.js';
 import {
@@ -355,5 +356,37 @@ describe('relay', () => {
     await requestPairRelay(harness, first, host);
     expect(second.client.all('ptpMediation_relay_allocated')).toEqual([]);
     await succeed(party.everyone);
+  });
+});
+
+describe('relay and reconnection', () => {
+  const harness = useRelayHarness();
+
+  it('a member away while its pair was relayed gets the allocation again once it resumes, after its peer list', async () => {
+    const orion = await harness.start(4, { reconnectGraceMs: 5_000 });
+    const party = await openParty(orion, harness.pool, ['Host', 'Guest']);
+    await reachPeersPhase(orion, party);
+    const [host, member] = party.everyone;
+    const hostMark = markOf(host.client);
+    await dropConnection(member.client);
+    await nextSince(host.client, 'lobby_peerAway', hostMark);
+
+    requestRelay(host, [member.name]);
+    const forHost = await nextSince(host.client, 'ptpMediation_relay_allocated', hostMark);
+    expectOneRelay(forHost, member.name, harness.relayPorts);
+
+    const { client, summary } = await resume(orion, harness.pool, member.client.token);
+    expect(summary.mediation).toEqual({ phase: 'connecting' });
+    const again = await client.next('ptpMediation_relay_allocated');
+    const entry = expectOneRelay(again, host.name, harness.relayPorts);
+    expect(entry.port).not.toBe(forHost.relays[0].port);
+    const methods = client.methods;
+    expect(methods.indexOf('ptpMediation_peersConnection_start')).toBeLessThan(
+      methods.indexOf('ptpMediation_relay_allocated'),
+    );
+    // The resumed member binds its side: the pair is relayed.
+    const memberUdp = await harness.udp.open();
+    await bindRelay(memberUdp, member.client.token, entry.port);
+    expect(await relayDatagrams(orion, 'bind')).toBeGreaterThanOrEqual(1);
   });
 });

@@ -13,6 +13,7 @@ import { ReplicaIdentity } from '../connections/replica-identity.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { hostOf, memberOf } from '../lobbies/lobby.js';
 import { MediationService } from '../mediation/mediation.service.js';
+import { RelayService } from '../relay/relay.service.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
 import { ClientHandover } from './client-handover.js';
 
@@ -54,6 +55,7 @@ export class ClientResumption {
     private readonly handover: ClientHandover,
     private readonly replica: ReplicaIdentity,
     private readonly recentChat: RecentChat,
+    private readonly relay: RelayService,
   ) {}
 
   /**
@@ -125,6 +127,8 @@ export class ClientResumption {
       await droppingFresh;
     }
     await this.mediation.resendTo(clientId);
+    // After the peer list, which a client takes to start its relays afresh.
+    await this.relay.resendTo(clientId);
     return undefined;
   }
 

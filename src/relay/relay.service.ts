@@ -79,6 +79,26 @@ export class RelayService implements OnApplicationShutdown {
     this.messenger.send(self.clientId, 'ptpMediation_relay_allocated', { relays: forSelf });
   }
 
+  /**
+   * Opt-in reconnection: a member resumed here gets again the relay endpoints of its pairs
+   * relayed here, while their mediation still connects (it may have missed the allocation
+   * while away; the peer's side was told already). Sessions of another replica stay unsaid.
+   */
+  async resendTo(clientId: string): Promise<void> {
+    const relays = new Map<string, RelayEndpoint[]>();
+    for (const session of this.open) {
+      const other = session.sides.find((side) => side.member.clientId !== clientId);
+      if (!session.sideOf(clientId) || !other) continue;
+      const endpoints = relays.get(session.lobbyId) ?? [];
+      endpoints.push(this.endpointFor(session, clientId, other.member.name));
+      relays.set(session.lobbyId, endpoints);
+    }
+    for (const [lobbyId, endpoints] of relays) {
+      if ((await this.mediation.phaseOf(lobbyId)) !== 'connecting') continue;
+      this.messenger.send(clientId, 'ptpMediation_relay_allocated', { relays: endpoints });
+    }
+  }
+
   /** A mediation that aborts never needed its relays for a game: they end with it. */
   @OnOrionEvent('mediation.ended')
   onMediationEnded({ lobbyId, reason }: OrionEvents['mediation.ended']): void {
