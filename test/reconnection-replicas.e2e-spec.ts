@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@orion/protocol';
 import { ClientsService } from '../src/clients/clients.service.js';
+import { ReconnectionService } from '../src/clients/reconnection.service.js';
 import { RecentChat } from '../src/connections/recent-chat.js';
 import { countSince, markOf, methodsSince, nextSince } from './support/clients/received.js';
 import type { TestClient } from './support/clients/test-client.js';
@@ -76,7 +77,7 @@ describe.skipIf(!REDIS_URL)('reconnection through another replica', () => {
   async function expectNothingLeft(): Promise<void> {
     const empty = async () =>
       (await stateCounts(a.app)).clients === 0 &&
-      [a, b].every((replica) => replica.app.get(ClientsService).awayCount === 0);
+      [a, b].every((replica) => replica.app.get(ReconnectionService).awayCount === 0);
     await waitUntil(empty, 'every client gone', 5_000).catch(() => undefined);
     expect(await stateCounts(a.app)).toEqual({
       clients: 0,
@@ -85,7 +86,7 @@ describe.skipIf(!REDIS_URL)('reconnection through another replica', () => {
       armedTimers: 0,
     });
     for (const replica of [a, b]) {
-      expect(replica.app.get(ClientsService).awayCount).toBe(0);
+      expect(replica.app.get(ReconnectionService).awayCount).toBe(0);
       expect(replica.app.get(RecentChat).size).toBe(0);
       expect(activeTimers(replica)).toBe(0);
       expect(await settledStateViolations(replica.app)).toEqual([]);
@@ -149,7 +150,7 @@ describe.skipIf(!REDIS_URL)('reconnection through another replica', () => {
       'while away 3',
     ]);
     // A let go: no grace timer, no chat held for Bob there any more.
-    expect(a.app.get(ClientsService).awayCount).toBe(0);
+    expect(a.app.get(ReconnectionService).awayCount).toBe(0);
     expect(kept.has(bobId)).toBe(false);
 
     for (const [peer, mark] of [

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@orion/protocol';
 import { ClientsService } from '../src/clients/clients.service.js';
+import { ReconnectionService } from '../src/clients/reconnection.service.js';
 import { RecentChat, RECENT_CHAT_LIMIT } from '../src/connections/recent-chat.js';
 import { DrainService } from '../src/shutdown/drain.service.js';
 import { countSince, markOf, methodsSince, nextSince } from './support/clients/received.js';
@@ -41,10 +42,10 @@ const remember = (...tokens: string[]) => tokens.forEach((token) => tokensSeen.a
 
 /** No state left once every socket has closed: clients, lobbies, mediations, timers, buffers. */
 async function expectNothingLeft(orion: OrionTestApp): Promise<void> {
-  const clients = orion.app.get(ClientsService);
+  const reconnection = orion.app.get(ReconnectionService);
   const empty = async () =>
     Object.values(await stateCounts(orion.app)).every((count) => count === 0) &&
-    clients.awayCount === 0;
+    reconnection.awayCount === 0;
   await waitUntil(empty, 'every client, lobby and mediation gone').catch(() => undefined);
   expect(await stateCounts(orion.app)).toEqual({
     clients: 0,
@@ -52,7 +53,7 @@ async function expectNothingLeft(orion: OrionTestApp): Promise<void> {
     mediations: 0,
     armedTimers: 0,
   });
-  expect(clients.awayCount).toBe(0);
+  expect(reconnection.awayCount).toBe(0);
   expect(orion.app.get(RecentChat).size).toBe(0);
   expect(activeTimers(orion)).toBe(0);
 }

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AwayClients } from './away-clients.js';
+import { GraceTimers } from './grace-timers.js';
 import { ClientsService } from './clients.service.js';
+import { ReconnectionService } from './reconnection.service.js';
 
 @Module({
-  providers: [ClientsService, AwayClients],
-  exports: [ClientsService],
+  providers: [ClientsService, ReconnectionService, GraceTimers],
+  exports: [ClientsService, ReconnectionService],
 })
 export class ClientsModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '@orion/protocol';
-import { ClientsService } from '../clients/clients.service.js';
+import { ReconnectionService } from '../clients/reconnection.service.js';
 import {
   CLIENT_HANDOVER_CHANNEL,
   type ClientHandoverChannel,
@@ -27,7 +27,7 @@ const TAKEN_OVER_CLOSE_MS = 1_000;
 export class ClientHandover implements OnModuleInit {
   constructor(
     private readonly registry: ClientRegistry,
-    private readonly clients: ClientsService,
+    private readonly reconnection: ReconnectionService,
     private readonly replica: ReplicaIdentity,
     private readonly chatLimiter: ChatRateLimiter,
     private readonly recentChat: RecentChat,
@@ -62,9 +62,9 @@ export class ClientHandover implements OnModuleInit {
    * settles. A mediation it hosts takes its timers along (the new replica arms them).
    */
   private async letGo(clientId: string): Promise<HandedOver> {
-    await this.clients.whenSettled(clientId);
+    await this.reconnection.whenSettled(clientId);
     const handedOver = this.letGoHere(clientId);
-    this.clients.handedOver(clientId);
+    this.reconnection.handedOver(clientId);
     await this.mediation.releaseTimersOf(clientId).catch(() => undefined);
     return handedOver;
   }

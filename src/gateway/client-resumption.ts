@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ResumeRefusalReason, type ServerMessages } from '@orion/protocol';
 import { ClientsService } from '../clients/clients.service.js';
+import { ReconnectionService } from '../clients/reconnection.service.js';
 import { OrionEventBus, type WsFrameResult } from '../common/orion-events.js';
 import { retryWhileUnavailable } from '../common/retry-while-unavailable.js';
 import { StoreUnavailable } from '../common/store-unavailable.js';
@@ -48,6 +49,7 @@ export class ClientResumption {
   constructor(
     private readonly registry: ClientRegistry,
     private readonly clients: ClientsService,
+    private readonly reconnection: ReconnectionService,
     private readonly lobbies: LobbiesService,
     private readonly mediation: MediationService,
     private readonly events: OrionEventBus,
@@ -89,7 +91,7 @@ export class ClientResumption {
     if ((await this.lobbies.lobbyIdOf(freshId)) !== undefined) return 'in_lobby';
     // Its own token: there is nothing to resume.
     if (await this.clients.ownsToken(freshId, token)) return 'unknown_client';
-    let result = await this.clients.resume(token);
+    let result = await this.reconnection.resume(token);
     let handedOver: HandedOver | undefined;
     if (result.outcome === 'elsewhere') {
       handedOver = await this.handover.takeFrom(result.replicaId, result.clientId);
@@ -108,7 +110,7 @@ export class ClientResumption {
       // which never heard it was back. A client taken over here keeps its old socket.
       if (!fromHere && handedOver?.chat) this.recentChat.adopt(clientId, handedOver.chat);
       if (result.wasAway || !fromHere) {
-        await retryWhileUnavailable(() => this.clients.markAway(clientId, false), RETRY);
+        await retryWhileUnavailable(() => this.reconnection.markAway(clientId, false), RETRY);
       }
       return undefined;
     }
@@ -144,11 +146,11 @@ export class ClientResumption {
   ): Promise<ResumeResult> {
     const takeOverFrom = handedOver.socketClosed ? elsewhere.replicaId : undefined;
     try {
-      return await this.clients.resume(token, takeOverFrom);
+      return await this.reconnection.resume(token, takeOverFrom);
     } catch (error) {
       if (handedOver.socketClosed) {
         void retryWhileUnavailable(
-          () => this.clients.markAway(elsewhere.clientId, false),
+          () => this.reconnection.markAway(elsewhere.clientId, false),
           RETRY,
         ).catch(() => undefined);
       }

@@ -12,6 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '@orion/protocol';
 import { ClientsService } from '../clients/clients.service.js';
+import { ReconnectionService } from '../clients/reconnection.service.js';
 import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
 import { OrionEventBus, type WsFrameResult } from '../common/orion-events.js';
 import { retryWhileUnavailable } from '../common/retry-while-unavailable.js';
@@ -56,6 +57,7 @@ export class OrionGateway
   constructor(
     private readonly registry: ClientRegistry,
     private readonly clients: ClientsService,
+    private readonly reconnection: ReconnectionService,
     private readonly lobbies: LobbiesService,
     private readonly mediation: MediationService,
     private readonly events: OrionEventBus,
@@ -92,7 +94,7 @@ export class OrionGateway
     await Promise.all(closed);
     await Promise.allSettled([...this.pending]);
     // Clients away here leave now, while the store is still there to tell their lobbies.
-    await this.clients.disconnectAwayClients();
+    await this.reconnection.disconnectAwayClients();
     // What those releases told clients on other replicas must leave before the store closes.
     await this.messenger.flushed();
   }
@@ -121,8 +123,8 @@ export class OrionGateway
     const clientId = this.registry.detach(socket);
     if (clientId === undefined) return;
     this.chatLimiter.forget(clientId);
-    if (this.clients.reconnectionEnabled && this.vanished(socket, code)) {
-      await retryWhileUnavailable(() => this.clients.markAway(clientId), RELEASE_RETRY);
+    if (this.reconnection.enabled && this.vanished(socket, code)) {
+      await retryWhileUnavailable(() => this.reconnection.markAway(clientId), RELEASE_RETRY);
       return;
     }
     let tries = 0;
@@ -199,7 +201,7 @@ export class OrionGateway
    */
   @SubscribeMessage('client_resume')
   async onResume(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
-    if (!this.clients.reconnectionEnabled) {
+    if (!this.reconnection.enabled) {
       this.events.emit('ws.frame', { result: 'unknown_method' });
       return;
     }

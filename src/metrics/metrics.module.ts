@@ -2,6 +2,7 @@ import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common
 import { STORE_TRAFFIC, type StoreTraffic } from '../backends/store-traffic.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
+import { ReconnectionService } from '../clients/reconnection.service.js';
 import { LobbiesModule } from '../lobbies/lobbies.module.js';
 import { LobbiesService } from '../lobbies/lobbies.service.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
@@ -17,12 +18,17 @@ import { OrionMetrics } from './orion-metrics.js';
   providers: [
     {
       provide: OrionMetrics,
-      inject: [ClientsService, LobbiesService, STORE_TRAFFIC],
-      useFactory: (clients: ClientsService, lobbies: LobbiesService, store: StoreTraffic) =>
+      inject: [ClientsService, ReconnectionService, LobbiesService, STORE_TRAFFIC],
+      useFactory: (
+        clients: ClientsService,
+        reconnection: ReconnectionService,
+        lobbies: LobbiesService,
+        store: StoreTraffic,
+      ) =>
         new OrionMetrics(
           async () => ({
             clients: await clients.count(),
-            awayClients: clients.awayCount,
+            awayClients: reconnection.awayCount,
             lobbies: (await lobbies.all()).map((lobby) => ({
               isPublic: lobby.isPublic,
               hasPassword: lobby.passwordHash !== undefined,

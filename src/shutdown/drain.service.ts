@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CloseCode } from '@orion/protocol';
 import { OrionConfig } from '../config/orion-config.js';
-import { ClientsService } from '../clients/clients.service.js';
+import { ReconnectionService } from '../clients/reconnection.service.js';
 import { CLIENT_MESSENGER, type ClientMessenger } from '../common/client-messenger.js';
 import { ClientRegistry } from '../connections/client-registry.js';
 import { socketClosed } from '../connections/socket-closed.js';
@@ -35,7 +35,7 @@ export class DrainService {
     private readonly mediation: MediationService,
     private readonly lobbies: LobbiesService,
     private readonly registry: ClientRegistry,
-    private readonly clients: ClientsService,
+    private readonly reconnection: ReconnectionService,
     @Inject(CLIENT_MESSENGER) private readonly messenger: ClientMessenger,
     private readonly config: OrionConfig,
   ) {}
@@ -46,7 +46,7 @@ export class DrainService {
     this.logger.log('Draining: refusing new clients and lobbies');
     // Aborts first: closing a lobby ends its mediation without `ptpMediation_aborted`.
     const here = (clientId: string) =>
-      this.registry.holds(clientId) || this.clients.isAwayHere(clientId);
+      this.registry.holds(clientId) || this.reconnection.isAwayHere(clientId);
     const mediationsAborted = await this.mediation.abortAll(
       'server_shutdown',
       SHUTTING_DOWN,

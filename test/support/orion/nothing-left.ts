@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ClientsService } from '../../../src/clients/clients.service.js';
+import { ReconnectionService } from '../../../src/clients/reconnection.service.js';
 import { RecentChat } from '../../../src/connections/recent-chat.js';
 import { MediationService } from '../../../src/mediation/mediation.service.js';
 import { waitUntil } from '../timing.js';
@@ -12,10 +12,10 @@ import { settledStateViolations, stateCounts } from './state-invariants.js';
  * no lobby, mediation, timer or missed-chat hold, and no broken invariant.
  */
 export async function expectNothingLeft(orion: OrionTestApp, timeoutMs = 3_000): Promise<void> {
-  const clients = orion.app.get(ClientsService);
+  const reconnection = orion.app.get(ReconnectionService);
   const empty = async () =>
     Object.values(await stateCounts(orion.app)).every((count) => count === 0) &&
-    clients.awayCount === 0;
+    reconnection.awayCount === 0;
   await waitUntil(empty, 'every client, lobby and mediation gone', timeoutMs).catch(
     () => undefined,
   );
@@ -25,7 +25,7 @@ export async function expectNothingLeft(orion: OrionTestApp, timeoutMs = 3_000):
     mediations: 0,
     armedTimers: 0,
   });
-  expect(clients.awayCount).toBe(0);
+  expect(reconnection.awayCount).toBe(0);
   expect(orion.app.get(RecentChat).size).toBe(0);
   expect(orion.app.get(MediationService).activeTimerCount).toBe(0);
   expect(await settledStateViolations(orion.app)).toEqual([]);

@@ -3,10 +3,10 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 /**
  * The grace timers of the clients away in this process (opt-in reconnection), one per
  * client: each fires once, when its client's grace ends, unless it was cancelled (the client
- * resumed) first. Holds nothing else; ClientsService decides what an expiry does.
+ * resumed) first. Holds nothing else; ReconnectionService decides what an expiry does.
  */
 @Injectable()
-export class AwayClients implements OnApplicationShutdown {
+export class GraceTimers implements OnApplicationShutdown {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   /** Calls `onExpiry` at `awayUntil` (epoch ms); replaces the client's earlier timer, if any. */

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AwayClients } from './away-clients.js';
+import { GraceTimers } from './grace-timers.js';
 
-describe('AwayClients', () => {
-  let away: AwayClients;
+describe('GraceTimers', () => {
+  let away: GraceTimers;
 
   beforeEach(() => {
     vi.useFakeTimers();
-    away = new AwayClients();
+    away = new GraceTimers();
   });
   afterEach(() => {
     away.onApplicationShutdown();

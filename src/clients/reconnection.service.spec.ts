@@ -8,8 +8,9 @@ import { buildConfig } from '../config/settings.js';
 import { ClientRegistry } from '../connections/client-registry.js';
 import { RecentChat } from '../connections/recent-chat.js';
 import { ReplicaIdentity } from '../connections/replica-identity.js';
-import { AwayClients } from './away-clients.js';
+import { GraceTimers } from './grace-timers.js';
 import { ClientsService } from './clients.service.js';
+import { ReconnectionService } from './reconnection.service.js';
 import { InMemoryClientStore } from './in-memory-client.store.js';
 
 const GRACE_MS = 10_000;
@@ -18,29 +19,34 @@ const chat = (message: string) => ({
   message: { timestamp: 1, senderName: 'Ann', message },
 });
 
-describe('ClientsService with reconnection', () => {
+describe('ReconnectionService', () => {
   let store: InMemoryClientStore;
   let events: RecordingEventBus;
   let registry: ClientRegistry;
   let recentChat: RecentChat;
-  let away: AwayClients;
+  let away: GraceTimers;
   let clients: ClientsService;
+  let reconnection: ReconnectionService;
 
   beforeAll(() => {
     Logger.overrideLogger(false);
   });
 
-  function newService(reconnectGraceMs = GRACE_MS): ClientsService {
+  function newServices(reconnectGraceMs = GRACE_MS) {
     const config = buildConfig({ reconnectGraceMs });
     store = new InMemoryClientStore();
     events = new RecordingEventBus();
     recentChat = new RecentChat(config);
     registry = new ClientRegistry(config, events as unknown as OrionEventBus, recentChat);
-    away = new AwayClients();
-    return new ClientsService(
+    away = new GraceTimers();
+    const replica = new ReplicaIdentity();
+    const bus = events as unknown as OrionEventBus;
+    clients = new ClientsService(store, bus, replica, recentChat);
+    reconnection = new ReconnectionService(
       store,
-      events as unknown as OrionEventBus,
-      new ReplicaIdentity(),
+      clients,
+      bus,
+      replica,
       config,
       away,
       registry,
@@ -50,7 +56,7 @@ describe('ClientsService with reconnection', () => {
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    clients = newService();
+    newServices();
   });
   afterEach(() => {
     away.onApplicationShutdown();
@@ -65,24 +71,24 @@ describe('ClientsService with reconnection', () => {
 
   it('holds a client away for the grace, announces it, then lets it leave as a disconnect does', async () => {
     const { clientId } = await clients.register();
-    await clients.markAway(clientId);
+    await reconnection.markAway(clientId);
 
     expect(events.of('client.away')).toEqual([{ clientId }]);
     expect(await clients.isRegistered(clientId)).toBe(true);
-    expect(clients.awayCount).toBe(1);
+    expect(reconnection.awayCount).toBe(1);
 
     await elapse(GRACE_MS - 1);
     expect(events.of('client.disconnected')).toEqual([]);
     await elapse(1);
     expect(events.of('client.disconnected')).toEqual([{ clientId }]);
     expect(await clients.isRegistered(clientId)).toBe(false);
-    expect(clients.awayCount).toBe(0);
+    expect(reconnection.awayCount).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('keeps the latest chat sent to an away client, and drops it when the grace ends', async () => {
     const { clientId } = await clients.register();
-    const marking = clients.markAway(clientId);
+    const marking = reconnection.markAway(clientId);
     // Sent before the store has answered: kept all the same.
     registry.send(clientId, 'lobby_messaging_received', chat('early'));
     await marking;
@@ -96,12 +102,12 @@ describe('ClientsService with reconnection', () => {
 
   it('resumes an away client by its token: its timer stops, and it never leaves', async () => {
     const { clientId, token } = await clients.register();
-    await clients.markAway(clientId);
+    await reconnection.markAway(clientId);
 
-    const result = await clients.resume(token);
+    const result = await reconnection.resume(token);
 
     expect(result).toMatchObject({ outcome: 'resumed', wasAway: true, client: { id: clientId } });
-    expect(clients.awayCount).toBe(0);
+    expect(reconnection.awayCount).toBe(0);
     await elapse(2 * GRACE_MS);
     expect(events.of('client.disconnected')).toEqual([]);
     expect(await clients.isRegistered(clientId)).toBe(true);
@@ -109,8 +115,8 @@ describe('ClientsService with reconnection', () => {
 
   it('lets a resume that arrives while the client is still going away wait for it', async () => {
     const { clientId, token } = await clients.register();
-    const marking = clients.markAway(clientId);
-    const resuming = clients.resume(token);
+    const marking = reconnection.markAway(clientId);
+    const resuming = reconnection.resume(token);
     await marking;
 
     expect(await resuming).toMatchObject({ outcome: 'resumed', wasAway: true });
@@ -120,15 +126,15 @@ describe('ClientsService with reconnection', () => {
 
   it('resumes nobody with an unknown token, or after the grace', async () => {
     const { clientId, token } = await clients.register();
-    expect(await clients.resume('nobody-has-this')).toEqual({ outcome: 'unknown' });
-    await clients.markAway(clientId);
+    expect(await reconnection.resume('nobody-has-this')).toEqual({ outcome: 'unknown' });
+    await reconnection.markAway(clientId);
     await elapse(GRACE_MS);
-    expect(await clients.resume(token)).toEqual({ outcome: 'unknown' });
+    expect(await reconnection.resume(token)).toEqual({ outcome: 'unknown' });
   });
 
   it('lets a client whose resume failed half-way (the store stalled) leave when its grace ends', async () => {
     const { clientId, token } = await clients.register();
-    await clients.markAway(clientId);
+    await reconnection.markAway(clientId);
     const resume = store.resume.bind(store);
     // The store attached the record, but the answer never came back.
     vi.spyOn(store, 'resume').mockImplementationOnce(async (...args) => {
@@ -136,7 +142,7 @@ describe('ClientsService with reconnection', () => {
       throw new StoreUnavailable(new Error('timed out'));
     });
 
-    await expect(clients.resume(token)).rejects.toBeInstanceOf(StoreUnavailable);
+    await expect(reconnection.resume(token)).rejects.toBeInstanceOf(StoreUnavailable);
     await elapse(GRACE_MS);
 
     expect(events.of('client.disconnected')).toEqual([{ clientId }]);
@@ -145,30 +151,30 @@ describe('ClientsService with reconnection', () => {
 
   it('disconnects at once with a grace of 0, and at shutdown lets every away client leave now', async () => {
     const { clientId: away1 } = await clients.register();
-    await clients.markAway(away1);
-    await clients.beforeApplicationShutdown();
+    await reconnection.markAway(away1);
+    await reconnection.beforeApplicationShutdown();
     expect(events.of('client.disconnected')).toEqual([{ clientId: away1 }]);
-    expect(clients.awayCount).toBe(0);
+    expect(reconnection.awayCount).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
 
     // Once shutting down, nobody is held any more.
     const { clientId: late } = await clients.register();
-    await clients.markAway(late);
+    await reconnection.markAway(late);
     expect(events.of('client.away')).toEqual([{ clientId: away1 }]);
     expect(await clients.isRegistered(late)).toBe(false);
 
-    clients = newService(0);
+    newServices(0);
     const { clientId: plain } = await clients.register();
-    await clients.markAway(plain);
+    await reconnection.markAway(plain);
     expect(events.of('client.away')).toEqual([]);
     expect(events.of('client.disconnected')).toEqual([{ clientId: plain }]);
-    expect(clients.reconnectionEnabled).toBe(false);
+    expect(reconnection.enabled).toBe(false);
   });
 
   it('holds nothing for a client already gone', async () => {
-    await clients.markAway('nobody');
+    await reconnection.markAway('nobody');
     expect(events.of('client.away')).toEqual([]);
-    expect(clients.awayCount).toBe(0);
+    expect(reconnection.awayCount).toBe(0);
     expect(recentChat.size).toBe(0);
   });
 
