@@ -2,14 +2,12 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@orion/protocol';
 import { ClientsService } from '../src/clients/clients.service.js';
-import { ReconnectionService } from '../src/clients/reconnection.service.js';
 import { RecentChat, RECENT_CHAT_LIMIT } from '../src/connections/recent-chat.js';
 import { DrainService } from '../src/shutdown/drain.service.js';
 import { countSince, markOf, methodsSince, nextSince } from './support/clients/received.js';
 import { TestClient } from './support/clients/test-client.js';
 import {
   ClientPool,
-  activeTimers,
   createLobby,
   endpointOf,
   expectPeers,
@@ -27,6 +25,7 @@ import {
 } from './support/flows/reconnection-flows.js';
 import { metricValue } from './support/orion/metrics.js';
 import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
+import { expectNothingLeft } from './support/orion/nothing-left.js';
 import { settledStateViolations, stateCounts } from './support/orion/state-invariants.js';
 import { sleep, waitUntil } from './support/timing.js';
 
@@ -39,24 +38,6 @@ const GRACE_MS = 1_500;
 /** Every token a test saw: none may appear in the server's log. */
 const tokensSeen = new Set<string>();
 const remember = (...tokens: string[]) => tokens.forEach((token) => tokensSeen.add(token));
-
-/** No state left once every socket has closed: clients, lobbies, mediations, timers, buffers. */
-async function expectNothingLeft(orion: OrionTestApp): Promise<void> {
-  const reconnection = orion.app.get(ReconnectionService);
-  const empty = async () =>
-    Object.values(await stateCounts(orion.app)).every((count) => count === 0) &&
-    reconnection.awayCount === 0;
-  await waitUntil(empty, 'every client, lobby and mediation gone').catch(() => undefined);
-  expect(await stateCounts(orion.app)).toEqual({
-    clients: 0,
-    lobbies: 0,
-    mediations: 0,
-    armedTimers: 0,
-  });
-  expect(reconnection.awayCount).toBe(0);
-  expect(orion.app.get(RecentChat).size).toBe(0);
-  expect(activeTimers(orion)).toBe(0);
-}
 
 function expectNoTokenLogged(orion: OrionTestApp): void {
   const log = orion.logger.text;

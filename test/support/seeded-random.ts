@@ -68,3 +68,17 @@ export class SeededRandom {
     return (t ^ (t >>> 14)) >>> 0;
   }
 }
+
+/**
+ * The seed in the environment variable `name` when set (to replay a failure), else a fresh
+ * one: a test prints the seed it used, so that any run can be repeated.
+ */
+export function seedFromEnv(name: string): number {
+  const fromEnv = process.env[name];
+  if (fromEnv !== undefined && fromEnv.trim() !== '') {
+    const seed = Number(fromEnv);
+    if (!Number.isInteger(seed)) throw new Error(`${name} must be an integer: ${fromEnv}`);
+    return seed >>> 0;
+  }
+  return Math.floor(Math.random() * 4_294_967_296);
+}
