@@ -17,6 +17,7 @@ import {
   sendSuccess,
   type Peer,
 } from './support/flows/mediation-flows.js';
+import { reconnectionChurn } from './support/flows/reconnection-churn.js';
 import {
   closeCodeOf,
   dropConnection,
@@ -25,9 +26,11 @@ import {
 } from './support/flows/reconnection-flows.js';
 import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 import { settledStateViolations, stateCounts } from './support/orion/state-invariants.js';
-import { SeededRandom } from './support/seeded-random.js';
+import { seedFromEnv } from './support/seeded-random.js';
 import { waitUntil } from './support/timing.js';
 
+/** Random unless CHURN_SEED is set; in the test's name, to replay a failure. */
+const CHURN_SEED = seedFromEnv('CHURN_SEED');
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) console.warn('Reconnection through replicas skipped: set REDIS_URL to run it.');
 
@@ -292,69 +295,13 @@ describe.skipIf(!REDIS_URL)('reconnection through another replica', () => {
     }
   });
 
-  it('churn: random drops, resumes through either replica and expiries end with nothing left', async () => {
-    const seed = Number(process.env.CHURN_SEED ?? 20261206);
-    const random = new SeededRandom(seed);
-    const replicas = [a, b];
-    const pick = () => replicas[random.int(0, 1)];
-    const survivors: TestClient[] = [];
-    const expired: { lobbyId: string; name: string; hosted: boolean }[] = [];
-    let resumes = 0;
-    for (let round = 0; round < 4; round++) {
-      const { lobbyId, host, members } = await party(pick(), [
-        ['Bob', pick()],
-        ['Cid', pick()],
-        ['Dee', pick()],
-      ]);
-      // Half the rounds drop during a mediation that waits for packets nobody sends.
-      if (round % 2 === 1) expect((await postStart(pick(), host.client, lobbyId)).status).toBe(200);
-      const everyone = [host, ...members];
-      const leaver = random.int(0, everyone.length - 1);
-      // Each peer's fate is drawn before anything runs, so that a seed replays the same run.
-      const plan = everyone.map((peer, index) => ({
-        peer,
-        fate:
-          index === leaver
-            ? ('expire' as const)
-            : random.chance(0.25)
-              ? ('stay' as const)
-              : random.chance(0.5)
-                ? ('halfOpen' as const)
-                : ('drop' as const),
-        delayMs: random.int(0, 200),
-        comeBackTo: pick(),
-      }));
-      await Promise.all(
-        plan.map(async ({ peer, fate, delayMs, comeBackTo }) => {
-          if (fate === 'stay') return survivors.push(peer.client);
-          if (fate !== 'halfOpen') await dropConnection(peer.client);
-          if (fate === 'expire') {
-            expired.push({ lobbyId, name: peer.name, hosted: peer === host });
-            return;
-          }
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
-          const { client } = await resumedOn(comeBackTo, peer.client.token);
-          resumes++;
-          survivors.push(client);
-        }),
-      );
-    }
-    expect(resumes, `seed ${seed}`).toBeGreaterThan(5);
-    // Once the grace ends, each lobby hears of its leaver: a member left, or the host's
-    // lobby closed (and with it any mediation).
-    await waitUntil(
-      () =>
-        expired.every(({ lobbyId, name, hosted }) =>
-          survivors.some((client) =>
-            hosted
-              ? client.all('lobby_closed').some((closed) => closed.lobbyId === lobbyId)
-              : client
-                  .all('lobby_peerDisconnect')
-                  .some((left) => left.lobbyId === lobbyId && left.peerName === name),
-          ),
-        ),
-      `every leaver's departure heard (seed ${seed})`,
-      GRACE_MS + 3_000,
-    );
+  it(`churn (seed ${CHURN_SEED}): random drops, resumes through either replica and expiries end with nothing left`, async () => {
+    await reconnectionChurn({
+      servers: [a, b],
+      pool,
+      graceMs: GRACE_MS,
+      seed: CHURN_SEED,
+      onToken: (token) => tokens.add(token),
+    });
   });
 });

@@ -23,13 +23,17 @@ import {
   resume,
   sendResume,
 } from './support/flows/reconnection-flows.js';
+import { reconnectionChurn } from './support/flows/reconnection-churn.js';
 import { metricValue } from './support/orion/metrics.js';
 import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
 import { expectNothingLeft } from './support/orion/nothing-left.js';
+import { seedFromEnv } from './support/seeded-random.js';
 import { settledStateViolations, stateCounts } from './support/orion/state-invariants.js';
 import { sleep, waitUntil } from './support/timing.js';
 
 /** A clean close: the client leaves at once, reconnection or not. */
+/** Random unless CHURN_SEED is set; in the test's name, to replay a failure. */
+const CHURN_SEED = seedFromEnv('CHURN_SEED');
 const NORMAL_CLOSURE = 1000;
 
 /** Long enough for a test to resume within it on a busy machine. */
@@ -384,6 +388,17 @@ describe('reconnection (--reconnectGraceMs)', () => {
     chat(winner, lobbyId, 'the winner');
     expect(await host.client.next('lobby_messaging_received')).toMatchObject({
       message: { senderName: 'Bob', message: 'the winner' },
+    });
+  });
+
+  it(`churn (seed ${CHURN_SEED}): random drops, half-open takeovers, resumes and expiries end with nothing left`, async () => {
+    await reconnectionChurn({
+      servers: [orion],
+      pool,
+      graceMs: GRACE_MS,
+      seed: CHURN_SEED,
+      rounds: 3,
+      onToken: remember,
     });
   });
 
