@@ -7,7 +7,6 @@ import { RecentChat } from '../src/connections/recent-chat.js';
 import { countSince, markOf, methodsSince, nextSince } from './support/clients/received.js';
 import type { TestClient } from './support/clients/test-client.js';
 import {
-  activeTimers,
   ClientPool,
   createLobby,
   endpointOf,
@@ -25,7 +24,8 @@ import {
   waitForClientCount,
 } from './support/flows/reconnection-flows.js';
 import { startOrion, type OrionTestApp } from './support/orion/orion-test-app.js';
-import { settledStateViolations, stateCounts } from './support/orion/state-invariants.js';
+import { expectNothingLeft as expectNothingLeftOn } from './support/orion/nothing-left.js';
+import { stateCounts } from './support/orion/state-invariants.js';
 import { seedFromEnv } from './support/seeded-random.js';
 import { waitUntil } from './support/timing.js';
 
@@ -77,23 +77,9 @@ describe.skipIf(!REDIS_URL)('reconnection through another replica', () => {
     return result;
   }
 
+  /** Nothing left on either replica once every socket has closed (see nothing-left.ts). */
   async function expectNothingLeft(): Promise<void> {
-    const empty = async () =>
-      (await stateCounts(a.app)).clients === 0 &&
-      [a, b].every((replica) => replica.app.get(ReconnectionService).awayCount === 0);
-    await waitUntil(empty, 'every client gone', 5_000).catch(() => undefined);
-    expect(await stateCounts(a.app)).toEqual({
-      clients: 0,
-      lobbies: 0,
-      mediations: 0,
-      armedTimers: 0,
-    });
-    for (const replica of [a, b]) {
-      expect(replica.app.get(ReconnectionService).awayCount).toBe(0);
-      expect(replica.app.get(RecentChat).size).toBe(0);
-      expect(activeTimers(replica)).toBe(0);
-      expect(await settledStateViolations(replica.app)).toEqual([]);
-    }
+    for (const replica of [a, b]) await expectNothingLeftOn(replica, 10_000);
   }
 
   beforeAll(async () => {

@@ -429,6 +429,34 @@ describe('MediationService', () => {
     });
   });
 
+  describe('a host that moved to another replica (opt-in reconnection)', () => {
+    it('takes its timers along: they stop here, and a phase change that arrives late arms none', async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      expect(service.activeTimerCount).toBe(1);
+      await service.releaseTimersOf(host.clientId);
+      expect(service.activeTimerCount).toBe(0);
+
+      // The start reached here a moment before the host moved: it must not arm here.
+      await service.onChangedElsewhere({ lobbyId: LOBBY_ID });
+      expect(service.activeTimerCount).toBe(0);
+
+      // The host comes back through this replica: its timers run here again.
+      await service.resendTo(host.clientId);
+      expect(service.activeTimerCount).toBe(1);
+      await service.onChangedElsewhere({ lobbyId: LOBBY_ID });
+      expect(service.activeTimerCount).toBe(1);
+      await elapse(COLLECT_TIMEOUT_MS);
+      expect(sent('ptpMediation_aborted')).toHaveLength(everyone.length);
+    });
+
+    it("keeps a mediation's timers when a member, not its host, moves away", async () => {
+      await service.start(host.clientId, LOBBY_ID);
+      await service.releaseTimersOf(ann.clientId);
+      await service.onChangedElsewhere({ lobbyId: LOBBY_ID });
+      expect(service.activeTimerCount).toBe(1);
+    });
+  });
+
   describe('endings from the lobby', () => {
     it.each(['collecting', 'connecting'])(
       'a member leaving while %s aborts, naming the peer, and unlocks the lobby',

@@ -28,6 +28,7 @@ import { ADVERTISED_UDP_PORT, type AdvertisedUdpPort } from './advertised-udp-po
 import { MEDIATION_STORE, type MediationStore } from './mediation-store.js';
 import { MEDIATION_TIMER_HOME, type MediationTimerHome } from './mediation-timer-home.js';
 import { PhaseTimers } from './phase-timers.js';
+import { ReleasedHosts } from './released-hosts.js';
 import { TimerWork } from './timer-work.js';
 
 export const ABORT_REASONS = {
@@ -57,6 +58,7 @@ export type EndpointOutcome = 'recorded' | 'already_recorded' | 'not_mediating' 
 export class MediationService implements OnApplicationShutdown {
   private readonly logger = new Logger(MediationService.name);
   private readonly timers = new PhaseTimers();
+  private readonly releasedHosts = new ReleasedHosts();
   private readonly timerWork = new TimerWork(this.logger, (lobbyId) =>
     this.events.emit('mediation.timerSkipped', { lobbyId }),
   );
@@ -168,6 +170,7 @@ export class MediationService implements OnApplicationShutdown {
     const mediation = lobbyId === undefined ? undefined : await this.store.get(lobbyId);
     const member = mediation?.members.find((candidate) => candidate.clientId === clientId);
     if (!mediation || !member) return;
+    if (mediation.hostId === clientId) this.releasedHosts.delete(clientId);
     if (
       mediation.hostId === clientId &&
       this.timers.phaseOf(mediation.lobbyId) !== mediation.phase
@@ -183,9 +186,11 @@ export class MediationService implements OnApplicationShutdown {
 
   /**
    * Another replica resumed `clientId`: if it hosts a mediation whose timers run here, they
-   * stop here, since they run on the host's replica (which arms them on the resume).
+   * stop here, since they run on the host's replica (which arms them on the resume); and a
+   * phase change that reaches here late arms none (see ReleasedHosts).
    */
   async releaseTimersOf(clientId: string): Promise<void> {
+    this.releasedHosts.add(clientId);
     if (this.timers.size === 0) return;
     const lobbyId = await this.lobbies.lobbyIdOf(clientId);
     if (lobbyId === undefined || this.timers.phaseOf(lobbyId) === undefined) return;
@@ -197,7 +202,7 @@ export class MediationService implements OnApplicationShutdown {
   @OnOrionEvent('mediation.changedElsewhere')
   async onChangedElsewhere({ lobbyId }: OrionEvents['mediation.changedElsewhere']): Promise<void> {
     const mediation = await this.store.get(lobbyId);
-    if (!mediation) this.timers.clear(lobbyId);
+    if (!mediation || this.releasedHosts.has(mediation.hostId)) this.timers.clear(lobbyId);
     else if (this.timers.phaseOf(lobbyId) !== mediation.phase) this.armTimers(mediation);
   }
 
@@ -230,6 +235,7 @@ export class MediationService implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.timers.clearAll();
+    this.releasedHosts.clear();
     this.timerWork.stop();
   }
 
