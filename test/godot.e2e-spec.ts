@@ -493,6 +493,7 @@ describe.skipIf(unavailable !== undefined)('the Godot 3 client against a real Or
         'connection_closed',
       ]);
       expect(onlyOf('punched', 'member').drop).toBe(3);
+      // Numbered by the host's own count: the n-th absence it heard of, then its end.
       const hostStory = story('host').filter((event) => /^peer_(away|back)/.test(event));
       expect(hostStory).toEqual([
         'peer_away:1',

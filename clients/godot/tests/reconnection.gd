@@ -28,6 +28,9 @@ var member: OrionClient
 var lobby_id := ""
 var registered := 0
 var drops := 0  # drop_connection() calls so far
+# The host's own count: its peer_back for one drop may arrive after the member dropped again.
+var host_aways := 0
+var host_backs := 0
 var drop_due := false
 var mediation_asked := false
 var closing := false
@@ -142,12 +145,18 @@ func _on_connection_lost(code: int, role: String) -> void:
 
 
 func _on_peer_away(name: String, role: String) -> void:
-	report.event("peer_away", {"role": role, "name": name, "drop": drops})
+	if role == "host":
+		host_aways += 1
+	# "drop": the host's own count of absences, which names the drop it hears of.
+	report.event("peer_away", {"role": role, "name": name, "drop": host_aways})
 	if role != "host" or name != "Ann":
 		_finish("unexpected peer_away %s for %s" % [name, role])
 		return
-	_met("host:peer_away:%d" % drops)
-	if drops == 1:
+	if host_aways != host_backs + 1:
+		_finish("peer_away %d before peer_back %d" % [host_aways, host_aways - 1])
+		return
+	_met("host:peer_away:%d" % host_aways)
+	if host_aways == 1:
 		_check(host.send_chat(AWAY_LINE), "send_chat")
 
 
@@ -164,18 +173,25 @@ func _on_reconnected(summary: Dictionary, role: String) -> void:
 
 
 func _on_peer_back(name: String, role: String) -> void:
-	report.event("peer_back", {"role": role, "name": name, "drop": drops})
+	if role == "host":
+		host_backs += 1
+	report.event("peer_back", {"role": role, "name": name, "drop": host_backs})
 	if role != "host" or name != "Ann":
 		_finish("unexpected peer_back %s for %s" % [name, role])
 		return
-	_met("host:peer_back:%d" % drops)
+	if host_backs != host_aways:
+		_finish("peer_back %d without its peer_away" % host_backs)
+		return
+	_met("host:peer_back:%d" % host_backs)
 	_mediate_when_ready()
 
 
 # Chat is only sent during the first drop; all of it must arrive once the member is back.
 func _on_chat_received(sender: String, text: String, _timestamp: int, role: String) -> void:
 	var missing: Array = report.missing()
-	var back: bool = not missing.has("member:reconnected:1") and not missing.has("host:peer_back:1")
+	# Each side by what its own socket said: the two sockets are read in no set order.
+	var back: bool = not missing.has(
+		"member:reconnected:1" if role == "member" else "host:peer_back:1")
 	report.event("chat_received", {
 		"role": role, "sender": sender, "text": text, "afterReconnect": back,
 	})
