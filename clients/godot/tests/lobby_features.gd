@@ -287,10 +287,7 @@ func _finish(failure: String) -> void:
 	if done:
 		return
 	done = true
-	if failure.empty():
-		report.event("done")
-	else:
-		report.event("failed", {"why": failure, "missing": report.missing()})
+	report.outcome(failure)
 	host.close()
 	member.close()
 	quit(0 if failure.empty() else 1)

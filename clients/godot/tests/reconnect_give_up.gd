@@ -98,9 +98,6 @@ func _finish(failure: String) -> void:
 	if done:
 		return
 	done = true
-	if failure.empty():
-		report.event("done")
-	else:
-		report.event("failed", {"why": failure, "missing": report.missing()})
+	report.outcome(failure)
 	client.close()
 	quit(0 if failure.empty() else 1)

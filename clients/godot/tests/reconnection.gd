@@ -308,10 +308,7 @@ func _finish(failure: String) -> void:
 	if done:
 		return
 	done = true
-	if failure.empty():
-		report.event("done")
-	else:
-		report.event("failed", {"why": failure, "missing": report.missing()})
+	report.outcome(failure)
 	closing = true
 	host.close()
 	member.close()

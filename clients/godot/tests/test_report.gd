@@ -30,3 +30,11 @@ func event(name: String, fields: Dictionary = {}) -> void:
 	for key in fields:
 		line[key] = fields[key]
 	print(LINE_PREFIX + JSON.print(line))
+
+
+# The last event of a run: "done", or "failed" with why and what never came.
+func outcome(failure: String) -> void:
+	if failure.empty():
+		event("done")
+	else:
+		event("failed", {"why": failure, "missing": missing()})
