@@ -27,8 +27,8 @@ const BACKEND_TOKENS = [
 /**
  * The one place that chooses the backend: this process's memory by default, or Redis
  * shared by replicas with `--redisUrl`. It provides the stores, the messenger every
- * module sends through, where mediation timers run, how clients move between replicas, the store's health check and its
- * command count.
+ * module sends through, where mediation timers run, how clients move between replicas,
+ * the store's health check and its command count.
  */
 @Global()
 @Module({})

@@ -59,7 +59,6 @@ export class ClientRegistry implements ClientMessenger {
   /** Messages for resumed clients, held until their resume summary has gone out. */
   private readonly heldForResume = new Map<string, OutgoingMessage[]>();
   private readonly maxBufferedBytes: number;
-  private readonly keepsChat: boolean;
 
   constructor(
     config: OrionConfig,
@@ -67,7 +66,6 @@ export class ClientRegistry implements ClientMessenger {
     private readonly recentChat: RecentChat,
   ) {
     this.maxBufferedBytes = config.maxBufferedBytes;
-    this.keepsChat = config.reconnectGraceMs > 0;
   }
 
   /**
@@ -174,7 +172,7 @@ export class ClientRegistry implements ClientMessenger {
       clientIds,
       method,
       payload,
-      this.keepsChat && method === 'lobby_messaging_received',
+      this.recentChat.enabled && method === 'lobby_messaging_received',
     );
   }
 

@@ -4,8 +4,9 @@ import { RecentChat } from './recent-chat.js';
 import { ReplicaIdentity } from './replica-identity.js';
 
 /**
- * The sockets this process holds (and, for reconnection, the chat they were sent), and the identity of this process among replicas: both
- * global, because the messenger, the clients, the gateway and the drain all need them.
+ * The sockets this process holds (and, for reconnection, the chat they were sent), and the
+ * identity of this process among replicas: global, because the messenger, the clients, the
+ * gateway and the drain all need them.
  */
 @Global()
 @Module({

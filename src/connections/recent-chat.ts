@@ -28,7 +28,8 @@ export interface ChatHistory {
 @Injectable()
 export class RecentChat {
   private readonly histories = new Map<string, ChatHistory>();
-  private readonly enabled: boolean;
+  /** True with a reconnection grace: only then is chat recorded. */
+  readonly enabled: boolean;
 
   constructor(config: OrionConfig) {
     this.enabled = config.reconnectGraceMs > 0;

@@ -9,7 +9,6 @@ import {
 } from '../connections/client-handover.js';
 import { ClientRegistry } from '../connections/client-registry.js';
 import { RecentChat } from '../connections/recent-chat.js';
-import { ReplicaIdentity } from '../connections/replica-identity.js';
 import { MediationService } from '../mediation/mediation.service.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
 
@@ -28,7 +27,6 @@ export class ClientHandover implements OnModuleInit {
   constructor(
     private readonly registry: ClientRegistry,
     private readonly reconnection: ReconnectionService,
-    private readonly replica: ReplicaIdentity,
     private readonly chatLimiter: ChatRateLimiter,
     private readonly recentChat: RecentChat,
     private readonly mediation: MediationService,
@@ -40,11 +38,10 @@ export class ClientHandover implements OnModuleInit {
   }
 
   /**
-   * Takes `clientId` from `replicaId`, this replica or another; undefined when another
-   * replica did not answer.
+   * Takes `clientId` from the replica `replicaId` (never this one's current id: the store
+   * resumes a client held here without asking); undefined when it did not answer.
    */
   takeFrom(replicaId: string, clientId: string): Promise<HandedOver | undefined> {
-    if (replicaId === this.replica.id) return this.letGo(clientId);
     return this.channel.request(replicaId, clientId);
   }
 
